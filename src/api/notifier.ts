@@ -1,0 +1,156 @@
+import { z } from 'zod';
+import {
+  appNameSchema,
+  conditionSchema,
+  eventTypeSchema,
+  generationSchema,
+  objectMetaSchema,
+  platformSchema,
+  secretKeySelectorSchema,
+} from './common.ts';
+import { eventTypeNames, namedSelections, selectionNames } from './event-types.ts';
+import { apiVersion, notifierNames } from './group.ts';
+import { formatIssues, issueMessage } from './issues.ts';
+import { eventsRules, notifierSpecRules } from './notifier-rules.ts';
+import { asSet, withRules } from './rules.ts';
+
+/** Condition type that is True when a Notifier can deliver. */
+export const readyConditionType = 'Ready';
+
+/** Maximum number of addresses in `spec.email.to`. */
+export const maxEmailRecipients = 50;
+
+const selectionSummary = selectionNames
+  .map((name) => `"${name}" (${namedSelections[name].description})`)
+  .join(', ');
+
+const eventsSchema = withRules(
+  z.object({
+    selection: z
+      .enum(selectionNames)
+      .describe(`Named set of event types to deliver: ${selectionSummary}.`),
+    types: asSet(z.array(eventTypeSchema()).max(eventTypeNames.length), 'event type')
+      .optional()
+      .describe(
+        'Event types delivered in addition to the selection. Required, with at least one ' +
+          'type, when selection is custom. The allowed values are listed by ' +
+          '`kubectl explain appevent.spec.type`.',
+      ),
+  }),
+  eventsRules,
+);
+
+const webhookSchema = z.object({
+  urlSecretRef: secretKeySelectorSchema.describe(
+    'Secret key that holds the webhook URL. The URL is a credential, so it lives in a Secret ' +
+      'in the namespace of the Notifier rather than in the Notifier itself.',
+  ),
+  signingSecretRef: secretKeySelectorSchema
+    .optional()
+    .describe(
+      'Secret key that holds the key used to sign each request body (platform webhook only), ' +
+        'so the receiver can check that the request comes from Herald.',
+    ),
+});
+
+const emailSchema = z.object({
+  to: asSet(
+    z
+      .array(
+        z
+          .email({ error: 'must be an email address, such as ops@example.com' })
+          .max(254)
+          .describe('An email address.'),
+      )
+      .min(1)
+      .max(maxEmailRecipients),
+    'address',
+  ).describe('Addresses that receive each notification. At least one.'),
+});
+
+/** Schema of a Notifier's spec. Parsing applies the defaults. */
+export const notifierSpecSchema = withRules(
+  z.object({
+    app: appNameSchema.describe(
+      'Name of the app whose events this Notifier delivers. An app is identified by its ' +
+        'namespace and this name, so a Notifier only receives the AppEvents of its own namespace.',
+    ),
+    active: z
+      .boolean()
+      .default(true)
+      .describe('Whether the Notifier delivers. Set to false to pause it without deleting it.'),
+    platform: platformSchema.describe(
+      'Platform that receives the notifications. email needs the email field; slack, webhook, ' +
+        'rocketchat and mattermost need the webhook field.',
+    ),
+    events: eventsSchema
+      .default({ selection: 'all' })
+      .describe('Event types this Notifier delivers. Defaults to every event type.'),
+    webhook: webhookSchema
+      .optional()
+      .describe(
+        'Incoming-webhook settings. Required for slack, webhook, rocketchat and mattermost; ' +
+          'forbidden for email.',
+      ),
+    email: emailSchema.optional().describe('Email settings. Required for email only.'),
+  }),
+  notifierSpecRules,
+).describe('Which events of which app are sent, and where.');
+
+/** Schema of a Notifier's status, written by the operator. */
+export const notifierStatusSchema = z
+  .object({
+    observedGeneration: generationSchema
+      .optional()
+      .describe('metadata.generation of the spec the operator last processed.'),
+    conditions: z
+      .array(conditionSchema)
+      .max(8)
+      .optional()
+      .meta({ 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['type'] })
+      .describe(
+        'Current state of the Notifier. Ready is True when the Notifier can deliver: its ' +
+          'Secrets exist and hold the referenced keys.',
+      ),
+  })
+  .describe('State of the Notifier, written by the operator.');
+
+/** A Notifier spec with defaults applied. */
+export type NotifierSpec = z.output<typeof notifierSpecSchema>;
+
+/** A Notifier spec as written by a user, before defaults. */
+export type NotifierSpecInput = z.input<typeof notifierSpecSchema>;
+
+/** A Notifier status. */
+export type NotifierStatus = z.output<typeof notifierStatusSchema>;
+
+/** Event selection of a Notifier spec. */
+export type NotifierEvents = NotifierSpec['events'];
+
+const notifierSchema = z.object({
+  apiVersion: z.literal(apiVersion),
+  kind: z.literal(notifierNames.kind),
+  metadata: objectMetaSchema,
+  spec: notifierSpecSchema,
+  // A malformed status only loses what the operator rewrites on its next reconcile, so it must
+  // not stop the Notifier from routing.
+  status: notifierStatusSchema.optional().catch(undefined),
+});
+
+/** A stored Notifier, checked and with defaults applied. */
+export type Notifier = z.output<typeof notifierSchema>;
+
+/** Result of `parseNotifier`: the Notifier, or a message naming each invalid field. */
+export type ParseNotifierResult = { ok: true; notifier: Notifier } | { ok: false; message: string };
+
+/**
+ * Checks a stored Notifier against the current schema and applies defaults. Objects stored under
+ * an older CRD may not match it. The message names each invalid field and how to fix it, such as
+ * `spec.events.types[1]: unknown event type "app_exploded"; use one of the types listed by
+ * kubectl explain appevent.spec.type`. An invalid status is dropped, not reported.
+ */
+export function parseNotifier(object: unknown): ParseNotifierResult {
+  const result = notifierSchema.safeParse(object, { error: issueMessage });
+  if (result.success) return { ok: true, notifier: result.data };
+  return { ok: false, message: formatIssues(result.error.issues) };
+}

@@ -1,0 +1,113 @@
+import {
+  dataFields,
+  ellipsis,
+  fitText,
+  maxLabelLength,
+  maxValueLength,
+  summaryFields,
+  type DetailField,
+  type Escaper,
+} from './format.ts';
+import type { NotificationEvent } from './types.ts';
+
+/**
+ * Neutralising of event text for the markdown chat platforms, Mattermost and Rocket.Chat.
+ *
+ * Mentions, links and autolinks are broken by inserting a zero-width space (U+200B), because it
+ * works on both platforms whatever their markdown engine supports. It renders as nothing, and
+ * the mention parsers of both platforms treat it as a word break, so "@\u200Bchannel" notifies
+ * no one. Markdown formatting characters are escaped with a backslash where the platform's
+ * renderer supports backslash escapes.
+ */
+const zeroWidthSpace = '\u200B';
+
+/** Mattermost renders CommonMark, so every formatting character can be backslash-escaped. */
+export const mattermostEscaped: ReadonlySet<string> = new Set('\\`*_~[]<>|#');
+
+/**
+ * Rocket.Chat's message parser (@rocket.chat/message-parser) honours a backslash only before a
+ * few characters, among them `*`, `_`, `~`, backtick and `#`. A backslash before any other
+ * character would show, so links there are broken by the zero-width space alone.
+ */
+export const rocketChatEscaped: ReadonlySet<string> = new Set('`*_~#');
+
+/**
+ * Creates an Escaper that neutralises text for one markdown platform:
+ * - every `@` is followed by a zero-width space, so `@channel`, `@here`, `@all` and `@user`
+ *   mention no one (email addresses lose their autolink too);
+ * - `://` becomes `:\u200B//` and `www.` becomes `www\u200B.`, so URLs are not autolinked;
+ * - `](` becomes `]\u200B(`, so `[x](y)` and `![x](y)` are neither links nor images;
+ * - the characters in `escaped` get a backslash.
+ */
+export function markdownEscaper(escaped: ReadonlySet<string>): Escaper {
+  return (characters) =>
+    characters.map((character, index) => {
+      const base = escaped.has(character) ? `\\${character}` : character;
+      return breaksAfter(characters, index) ? `${base}${zeroWidthSpace}` : base;
+    });
+}
+
+/** Reports whether a zero-width space must follow the character at `index`. */
+function breaksAfter(characters: readonly string[], index: number): boolean {
+  const character = characters[index];
+  const next = characters[index + 1];
+  if (character === '@') return true;
+  if (character === ':') return next === '/' && characters[index + 2] === '/';
+  if (character === ']') return next === '(';
+  return isThirdWOfWww(characters, index);
+}
+
+function isThirdWOfWww(characters: readonly string[], index: number): boolean {
+  const word = characters
+    .slice(Math.max(0, index - 2), index + 2)
+    .join('')
+    .toLowerCase();
+  return index >= 2 && word === 'www.';
+}
+
+/** Escaper for Mattermost message text, attachment text and field values. */
+export const mattermostMarkdown: Escaper = markdownEscaper(mattermostEscaped);
+
+/** Escaper for Rocket.Chat message text, attachment text and field values. */
+export const rocketChatMarkdown: Escaper = markdownEscaper(rocketChatEscaped);
+
+/**
+ * Escaper for plain-text fields that a platform does not render as markdown but may still scan
+ * for mentions and links, such as an attachment's `fallback`: zero-width spaces only, no
+ * backslashes, which would show there.
+ */
+export const plainChatText: Escaper = markdownEscaper(new Set());
+
+/** One attachment field in the Slack-compatible form that Mattermost and Rocket.Chat accept. */
+export interface ChatField {
+  title: string;
+  value: string;
+  short: boolean;
+}
+
+/** Herald's cap on the fields of one chat attachment, because neither platform documents one. */
+export const maxChatFields = 20;
+
+/** Values up to this length are shown side by side with the next field. */
+const shortValueLength = 40;
+
+/**
+ * Builds the attachment fields of an event: app, namespace, time and actor, then the data
+ * fields. Titles are neutralised as plain text, values with `valueEscaper`. Past maxChatFields,
+ * the last field counts the fields left out.
+ */
+export function chatFields(event: NotificationEvent, valueEscaper: Escaper): ChatField[] {
+  const toField = (field: DetailField): ChatField => ({
+    title: fitText(field.label, maxLabelLength, plainChatText),
+    value: fitText(field.value, maxValueLength * 2, valueEscaper),
+    short: field.value.length <= shortValueLength,
+  });
+
+  const all = [...summaryFields(event), ...dataFields(event)];
+  if (all.length <= maxChatFields) return all.map(toField);
+
+  const visible = all.slice(0, maxChatFields - 1).map(toField);
+  const hidden = all.length - visible.length;
+  visible.push({ title: ellipsis, value: `${hidden} more data fields not shown`, short: false });
+  return visible;
+}

@@ -1,0 +1,254 @@
+import type { AppEvent, AppEventStatus, DeliveryRecord } from '../api/app-event.ts';
+import { eventTypeInfo } from '../api/event-types.ts';
+import type { Platform } from '../api/platforms.ts';
+import type { AttemptResult, Channel, ChannelContext, Notification } from '../channels/types.ts';
+import type { NotifierQueues } from '../delivery/notifier-queue.ts';
+import { sendWithRetries } from '../delivery/retry.ts';
+import type { Clock } from '../util/clock.ts';
+import type { Logger } from '../util/log.ts';
+import { finalPhase, timestamp, type DeliveryScheduler } from './event-controller.ts';
+import type { NotifierController } from './notifier-controller.ts';
+import type { StatusWriter } from './status-writer.ts';
+
+export interface DispatcherOptions {
+  queues: NotifierQueues;
+  notifiers: NotifierController;
+  statusWriter: StatusWriter<AppEventStatus>;
+  channels: ReadonlyMap<Platform, Channel>;
+  context: Omit<ChannelContext, 'signal' | 'now'>;
+  /** Attempts per delivery, the first included, counted across operator restarts. */
+  maxAttempts: number;
+  retryBaseDelayMs: number;
+  retryMaxDelayMs: number;
+  clock: Clock;
+  logger: Logger;
+}
+
+/**
+ * Sends each recorded delivery through its notifier's queue, retrying failed attempts, and
+ * records every failed attempt and the final outcome in the AppEvent's status. A delivery is
+ * sent again only while its record says Pending, so a restart repeats nothing that was recorded.
+ */
+export class Dispatcher implements DeliveryScheduler {
+  private readonly options: DispatcherOptions;
+  private readonly abort = new AbortController();
+  /** Deliveries queued or running, by `uid/notifier`. */
+  private readonly inFlight = new Set<string>();
+  /**
+   * Deliveries this process finished, by event uid. An informer may still hand over an older copy
+   * of the event showing them Pending; this set keeps them from being sent twice.
+   */
+  private readonly finished = new Map<string, Set<string>>();
+
+  constructor(options: DispatcherOptions) {
+    this.options = options;
+  }
+
+  schedule(event: AppEvent, delivery: DeliveryRecord): boolean {
+    const uid = event.metadata.uid ?? '';
+    const key = `${uid}/${delivery.notifier}`;
+    if (this.inFlight.has(key) || this.finished.get(uid)?.has(delivery.notifier)) return true;
+    if (this.abort.signal.aborted) return false;
+
+    const queue = this.options.queues.get(
+      `${event.metadata.namespace}/${delivery.notifier}`,
+      delivery.platform,
+    );
+    const accepted = queue.push(() => this.run(event, delivery));
+    if (!accepted) {
+      this.options.logger.warn(
+        {
+          namespace: event.metadata.namespace,
+          event: event.metadata.name,
+          notifier: delivery.notifier,
+        },
+        'notifier queue is full; the delivery stays pending until the next resync',
+      );
+      return false;
+    }
+    this.inFlight.add(key);
+    return true;
+  }
+
+  /** Forgets what was finished for an event that reached a final phase or was deleted. */
+  forget(uid: string): void {
+    this.finished.delete(uid);
+  }
+
+  /** Stops starting attempts and aborts retry waits and requests under way. */
+  stop(): void {
+    this.abort.abort(new Error('operator is stopping'));
+  }
+
+  private async run(event: AppEvent, delivery: DeliveryRecord): Promise<void> {
+    const uid = event.metadata.uid ?? '';
+    try {
+      await this.deliver(event, delivery);
+    } finally {
+      this.inFlight.delete(`${uid}/${delivery.notifier}`);
+    }
+  }
+
+  private async deliver(event: AppEvent, delivery: DeliveryRecord): Promise<void> {
+    const { namespace, name } = event.metadata;
+    const log = this.options.logger.child({
+      namespace,
+      app: event.spec.app,
+      event: name,
+      notifier: delivery.notifier,
+    });
+    const notification = toNotification(event, delivery);
+    const remaining = Math.max(1, this.options.maxAttempts - delivery.attempts);
+    const signal = this.abort.signal;
+
+    let outcome: { result: AttemptResult; attempts: number };
+    try {
+      outcome = await sendWithRetries((attempt) => this.attempt(notification, attempt), {
+        maxAttempts: remaining,
+        baseDelayMs: this.options.retryBaseDelayMs,
+        maxDelayMs: this.options.retryMaxDelayMs,
+        clock: this.options.clock,
+        signal,
+        onAttempt: async (attempt, result) => {
+          if (result.ok || !result.retryable || attempt >= remaining) return;
+          log.info(
+            { attempt: delivery.attempts + attempt, error: result.error },
+            'delivery attempt failed; retrying',
+          );
+          await this.record(event, delivery.notifier, {
+            attempts: delivery.attempts + attempt,
+            lastError: result.error,
+            lastAttemptAt: timestamp(new Date(this.options.clock.now())),
+          });
+        },
+      });
+    } catch (error) {
+      if (signal.aborted) return; // Still Pending in the status: the next leader finishes it.
+      throw error;
+    }
+
+    const attempts = delivery.attempts + outcome.attempts;
+    const now = timestamp(new Date(this.options.clock.now()));
+    const { result } = outcome;
+    if (result.ok) {
+      log.info({ attempts }, 'notification delivered');
+    } else {
+      log.warn({ attempts, error: result.error }, 'delivery failed');
+    }
+    let finished = this.finished.get(event.metadata.uid ?? '');
+    if (!finished) {
+      finished = new Set();
+      this.finished.set(event.metadata.uid ?? '', finished);
+    }
+    finished.add(delivery.notifier);
+    await this.recordFinal(event, delivery.notifier, {
+      state: result.ok ? 'Delivered' : 'Failed',
+      attempts,
+      lastAttemptAt: now,
+      ...(result.ok ? { deliveredAt: now } : { lastError: result.error }),
+    });
+    this.options.notifiers.recordOutcome(
+      namespace,
+      delivery.notifier,
+      result.ok ? undefined : result.error,
+    );
+  }
+
+  private async attempt(notification: Notification, attempt: number): Promise<AttemptResult> {
+    const { namespace, name } = notification.notifier;
+    const destination = await this.options.notifiers.destinationFor(namespace, name);
+    if (!destination.ok) {
+      return { ok: false, retryable: destination.retryable, error: destination.message };
+    }
+    const channel = this.options.channels.get(destination.platform);
+    if (!channel) {
+      return {
+        ok: false,
+        retryable: false,
+        error: `no channel for platform ${destination.platform}`,
+      };
+    }
+    this.options.logger.trace({ namespace, notifier: name, attempt }, 'delivery attempt');
+    return channel.deliver(notification, destination.destination, {
+      ...this.options.context,
+      signal: this.abort.signal,
+      now: () => new Date(this.options.clock.now()),
+    });
+  }
+
+  /**
+   * Records a final outcome, retrying while the API server fails: once sent, a delivery must be
+   * recorded, or a restarted operator sends it again.
+   */
+  private async recordFinal(
+    event: AppEvent,
+    notifier: string,
+    change: Partial<DeliveryRecord>,
+  ): Promise<void> {
+    for (let failures = 0; ; failures++) {
+      try {
+        await this.record(event, notifier, change);
+        return;
+      } catch (error) {
+        const delayMs = Math.min(this.options.retryMaxDelayMs, 500 * 2 ** failures);
+        this.options.logger.warn(
+          {
+            namespace: event.metadata.namespace,
+            event: event.metadata.name,
+            notifier,
+            err: error,
+            delayMs,
+          },
+          'recording a delivery outcome failed; retrying',
+        );
+        try {
+          await this.options.clock.sleep(delayMs, this.abort.signal);
+        } catch {
+          return;
+        }
+      }
+    }
+  }
+
+  /** Merges `change` into one delivery record and recomputes the phase. */
+  private async record(
+    event: AppEvent,
+    notifier: string,
+    change: Partial<DeliveryRecord>,
+  ): Promise<void> {
+    await this.options.statusWriter.update(event, (current) => {
+      const status = current.status;
+      if (!status?.deliveries) return undefined;
+      const existing = status.deliveries.find((delivery) => delivery.notifier === notifier);
+      if (!existing || existing.state !== 'Pending') return undefined;
+      const deliveries = status.deliveries.map((delivery) =>
+        delivery.notifier === notifier ? { ...delivery, ...change } : delivery,
+      );
+      return { ...status, deliveries, phase: finalPhase(deliveries) ?? 'Pending' };
+    });
+  }
+}
+
+function toNotification(event: AppEvent, delivery: DeliveryRecord): Notification {
+  const info = eventTypeInfo(event.spec.type);
+  return {
+    event: {
+      uid: event.metadata.uid ?? '',
+      name: event.metadata.name,
+      namespace: event.metadata.namespace,
+      app: event.spec.app,
+      type: event.spec.type,
+      displayName: info.displayName,
+      description: info.description,
+      occurredAt: event.spec.occurredAt ?? event.metadata.creationTimestamp ?? '',
+      ...(event.spec.actor ? { actor: event.spec.actor } : {}),
+      data: event.spec.data ?? {},
+    },
+    notifier: {
+      name: delivery.notifier,
+      namespace: event.metadata.namespace,
+      platform: delivery.platform,
+    },
+    deliveryId: `${event.metadata.uid}.${delivery.notifier}`,
+  };
+}

@@ -1,0 +1,167 @@
+import {
+  parseAppEvent,
+  type AppEvent,
+  type AppEventStatus,
+  type DeliveryRecord,
+} from '../api/app-event.ts';
+import type { RoutingTable } from '../routing/routing-table.ts';
+import type { Clock } from '../util/clock.ts';
+import type { Logger } from '../util/log.ts';
+import type { ObjectWithStatus, StatusWriter } from './status-writer.ts';
+
+/** Phases after which an AppEvent is never touched again. */
+const finalPhases = new Set(['Delivered', 'PartiallyFailed', 'Failed', 'Expired', 'NoMatch']);
+
+/** Sends one recorded delivery; implemented by the dispatcher. */
+export interface DeliveryScheduler {
+  /** Queues the delivery unless it is already queued; returns false when its queue is full. */
+  schedule(event: AppEvent, delivery: DeliveryRecord): boolean;
+}
+
+export interface EventControllerOptions {
+  routing: RoutingTable;
+  statusWriter: StatusWriter<AppEventStatus>;
+  scheduler: DeliveryScheduler;
+  /** Events first seen longer than this after they occurred are recorded as Expired, in ms. */
+  maxAgeMs: number;
+  clock: Clock;
+  logger: Logger;
+}
+
+/**
+ * Decides, once per AppEvent, which notifiers receive it and records that decision in the
+ * event's status before anything is sent; then hands each pending delivery to the scheduler. A
+ * restarted operator finds the decision in the status and schedules only what is still pending.
+ */
+export class EventController {
+  private readonly options: EventControllerOptions;
+  /** Events whose decision is being written, so a second informer event does not decide again. */
+  private readonly deciding = new Set<string>();
+
+  constructor(options: EventControllerOptions) {
+    this.options = options;
+  }
+
+  /** Handles an added or changed AppEvent. */
+  upsert(object: ObjectWithStatus<AppEventStatus>): void {
+    const phase = object.status?.phase;
+    if (phase && finalPhases.has(phase)) return;
+    if (!phase) {
+      void this.decide(object);
+      return;
+    }
+    this.schedulePending(object);
+  }
+
+  /** Handles a deleted AppEvent. */
+  remove(object: ObjectWithStatus<AppEventStatus>): void {
+    this.options.statusWriter.forget(object.metadata?.namespace ?? '', object.metadata?.name ?? '');
+  }
+
+  /** Schedules the pending deliveries of an event whose decision is recorded. */
+  schedulePending(object: ObjectWithStatus<AppEventStatus>): void {
+    const parsed = parseAppEvent(object);
+    if (!parsed.ok) return;
+    for (const delivery of object.status?.deliveries ?? []) {
+      if (delivery.state === 'Pending') this.options.scheduler.schedule(parsed.event, delivery);
+    }
+  }
+
+  private async decide(object: ObjectWithStatus<AppEventStatus>): Promise<void> {
+    const key = `${object.metadata?.namespace}/${object.metadata?.name}`;
+    if (this.deciding.has(key)) return;
+    this.deciding.add(key);
+    try {
+      const stored = await this.options.statusWriter.update(object, (current) =>
+        current.status?.phase ? undefined : this.decision(current),
+      );
+      if (stored && stored.status?.phase === 'Pending') this.schedulePending(stored);
+    } catch (error) {
+      this.options.logger.error(
+        { namespace: object.metadata?.namespace, event: object.metadata?.name, err: error },
+        'recording the routing decision failed; retrying on the next resync',
+      );
+    } finally {
+      this.deciding.delete(key);
+    }
+  }
+
+  /** The first status of an event: its routing decision, or why it is not delivered. */
+  private decision(object: ObjectWithStatus<AppEventStatus>): AppEventStatus {
+    const now = new Date(this.options.clock.now());
+    const processedAt = timestamp(now);
+    const generation = object.metadata?.generation;
+    const log = this.options.logger.child({
+      namespace: object.metadata?.namespace,
+      event: object.metadata?.name,
+    });
+
+    const parsed = parseAppEvent(object);
+    if (!parsed.ok) {
+      log.warn({ problem: parsed.message }, 'app event is invalid; recorded as Failed');
+      return {
+        phase: 'Failed',
+        message: parsed.message,
+        processedAt,
+        observedGeneration: generation,
+      };
+    }
+    const event = parsed.event;
+
+    const occurredAt = Date.parse(event.spec.occurredAt ?? event.metadata.creationTimestamp ?? '');
+    const ageMs = now.getTime() - occurredAt;
+    if (Number.isFinite(ageMs) && ageMs > this.options.maxAgeMs) {
+      log.info({ app: event.spec.app, type: event.spec.type, ageMs }, 'app event expired');
+      return {
+        phase: 'Expired',
+        message: `the event occurred ${Math.round(ageMs / 1000)}s before it was first seen, more than the maximum age of ${Math.round(this.options.maxAgeMs / 1000)}s; it was not delivered`,
+        processedAt,
+        observedGeneration: generation,
+      };
+    }
+
+    const routes = this.options.routing.match(
+      event.metadata.namespace,
+      event.spec.app,
+      event.spec.type,
+    );
+    if (routes.length === 0) {
+      log.debug({ app: event.spec.app, type: event.spec.type }, 'no notifier matches app event');
+      return {
+        phase: 'NoMatch',
+        message: `no active notifier of app "${event.spec.app}" selects ${event.spec.type}`,
+        processedAt,
+        observedGeneration: generation,
+      };
+    }
+
+    log.debug(
+      { app: event.spec.app, type: event.spec.type, notifiers: routes.length },
+      'app event routed',
+    );
+    return {
+      phase: 'Pending',
+      processedAt,
+      observedGeneration: generation,
+      deliveries: routes.map((route) => ({
+        notifier: route.name,
+        platform: route.platform,
+        state: 'Pending',
+        attempts: 0,
+      })),
+    };
+  }
+}
+
+/** RFC 3339 with whole seconds, as Kubernetes writes timestamps. */
+export function timestamp(date: Date): string {
+  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** The phase an event reaches once no delivery is pending, or undefined while one is. */
+export function finalPhase(deliveries: readonly DeliveryRecord[]): AppEventStatus['phase'] {
+  if (deliveries.some((delivery) => delivery.state === 'Pending')) return undefined;
+  const delivered = deliveries.filter((delivery) => delivery.state === 'Delivered').length;
+  if (delivered === deliveries.length) return 'Delivered';
+  return delivered === 0 ? 'Failed' : 'PartiallyFailed';
+}

@@ -1,0 +1,276 @@
+import type { Channel, Destination } from '../channels/types.ts';
+import { parseNotifier, type Notifier, type NotifierStatus } from '../api/notifier.ts';
+import type { Platform } from '../api/platforms.ts';
+import { routeFromNotifier, type RoutingTable } from '../routing/routing-table.ts';
+import type { Clock } from '../util/clock.ts';
+import type { Logger } from '../util/log.ts';
+import { conditionMatches, setCondition, type ConditionValue } from './conditions.ts';
+import type { SecretReader } from './secrets.ts';
+import type { ObjectWithStatus, StatusWriter } from './status-writer.ts';
+
+/** Where a notifier delivers, or why it cannot deliver yet. Messages never contain a secret. */
+export type DestinationResult =
+  | { ok: true; platform: Platform; destination: Destination }
+  | { ok: false; reason: string; message: string; retryable: boolean };
+
+export interface NotifierControllerOptions {
+  routing: RoutingTable;
+  secrets: SecretReader;
+  statusWriter: StatusWriter<NotifierStatus>;
+  channels: ReadonlyMap<Platform, Channel>;
+  /** Whether an SMTP server is configured; email notifiers are not Ready without one. */
+  smtpConfigured: boolean;
+  /** Final delivery failures in a row after which Ready turns False. */
+  failureThreshold: number;
+  clock: Clock;
+  logger: Logger;
+}
+
+interface NotifierState {
+  object: ObjectWithStatus<NotifierStatus>;
+  notifier: Notifier | undefined;
+  consecutiveFailures: number;
+  lastFailure: string | undefined;
+  /** The generation whose spec problem was logged, so a bad spec is logged once. */
+  loggedInvalidGeneration: number | undefined;
+}
+
+/**
+ * Keeps the routing table in step with the Notifiers in the cluster and writes each Notifier's
+ * Ready condition when what it says changes: a bad spec, a missing Secret or key, an unusable
+ * URL, no recipients, or deliveries failing repeatedly.
+ */
+export class NotifierController {
+  private readonly options: NotifierControllerOptions;
+  private readonly states = new Map<string, NotifierState>();
+
+  constructor(options: NotifierControllerOptions) {
+    this.options = options;
+  }
+
+  /** Handles an added or changed Notifier. */
+  upsert(object: ObjectWithStatus<NotifierStatus>): void {
+    const key = keyOf(object);
+    const state = this.states.get(key) ?? {
+      object,
+      notifier: undefined,
+      consecutiveFailures: 0,
+      lastFailure: undefined,
+      loggedInvalidGeneration: undefined,
+    };
+    const specChanged = state.object.metadata?.generation !== object.metadata?.generation;
+    state.object = object;
+    if (specChanged) {
+      state.consecutiveFailures = 0;
+      state.lastFailure = undefined;
+    }
+    this.states.set(key, state);
+
+    const parsed = parseNotifier(object);
+    if (!parsed.ok) {
+      state.notifier = undefined;
+      this.options.routing.remove(namespaceOf(object), nameOf(object));
+      this.logInvalidOnce(state, parsed.message);
+      void this.writeReady(state, {
+        status: 'False',
+        reason: 'InvalidSpec',
+        message: parsed.message,
+      });
+      return;
+    }
+    state.notifier = parsed.notifier;
+    this.options.routing.upsert(routeFromNotifier(parsed.notifier));
+    void this.refreshReady(key);
+  }
+
+  /** Handles a deleted Notifier. */
+  remove(object: ObjectWithStatus<NotifierStatus>): void {
+    this.options.routing.remove(namespaceOf(object), nameOf(object));
+    this.states.delete(keyOf(object));
+    this.options.statusWriter.forget(namespaceOf(object), nameOf(object));
+  }
+
+  /** The parsed Notifier currently known under that name, if it is usable. */
+  get(namespace: string, name: string): Notifier | undefined {
+    return this.states.get(`${namespace}/${name}`)?.notifier;
+  }
+
+  /** Resolves where a notifier delivers right now, reading its Secrets. */
+  async destinationFor(namespace: string, name: string): Promise<DestinationResult> {
+    const notifier = this.get(namespace, name);
+    if (!notifier) {
+      return {
+        ok: false,
+        reason: 'NotifierNotFound',
+        message: `Notifier "${name}" no longer exists or is invalid`,
+        retryable: false,
+      };
+    }
+    return this.resolve(notifier);
+  }
+
+  /** Records the final outcome of one delivery, turning Ready False after repeated failures. */
+  recordOutcome(namespace: string, name: string, error: string | undefined): void {
+    const state = this.states.get(`${namespace}/${name}`);
+    if (!state) return;
+    const wasFailing = state.consecutiveFailures >= this.options.failureThreshold;
+    if (error === undefined) {
+      state.consecutiveFailures = 0;
+      state.lastFailure = undefined;
+      if (wasFailing) void this.refreshReady(`${namespace}/${name}`);
+      return;
+    }
+    state.consecutiveFailures += 1;
+    state.lastFailure = error;
+    if (state.consecutiveFailures >= this.options.failureThreshold) {
+      void this.refreshReady(`${namespace}/${name}`);
+    }
+  }
+
+  /** Re-checks every notifier that is not Ready, so a Secret created later is noticed. */
+  async recheckNotReady(): Promise<void> {
+    const checks: Promise<void>[] = [];
+    for (const [key, state] of this.states) {
+      const ready = state.object.status?.conditions?.find(
+        (condition) => condition.type === 'Ready',
+      );
+      if (state.notifier && ready?.status !== 'True') checks.push(this.refreshReady(key));
+    }
+    await Promise.all(checks);
+  }
+
+  private async refreshReady(key: string): Promise<void> {
+    const state = this.states.get(key);
+    if (!state?.notifier) return;
+    const value = await this.readiness(state, state.notifier);
+    if (this.states.get(key) !== state) return;
+    await this.writeReady(state, value);
+  }
+
+  private async readiness(
+    state: NotifierState,
+    notifier: Notifier,
+  ): Promise<Omit<ConditionValue, 'type' | 'observedGeneration'>> {
+    const destination = await this.resolve(notifier);
+    if (!destination.ok) {
+      return { status: 'False', reason: destination.reason, message: destination.message };
+    }
+    if (state.consecutiveFailures >= this.options.failureThreshold) {
+      return {
+        status: 'False',
+        reason: 'DeliveryFailing',
+        message: `the last ${state.consecutiveFailures} deliveries failed; last error: ${state.lastFailure}`,
+      };
+    }
+    if (!notifier.spec.active) {
+      return {
+        status: 'True',
+        reason: 'Inactive',
+        message: 'configuration is valid; spec.active is false, so no event is delivered',
+      };
+    }
+    return { status: 'True', reason: 'Ready', message: 'ready to deliver' };
+  }
+
+  private async resolve(notifier: Notifier): Promise<DestinationResult> {
+    const { spec } = notifier;
+    const namespace = notifier.metadata.namespace;
+    const channel = this.options.channels.get(spec.platform);
+    if (!channel) {
+      return {
+        ok: false,
+        reason: 'UnsupportedPlatform',
+        message: `spec.platform "${spec.platform}" has no channel in this operator version`,
+        retryable: false,
+      };
+    }
+
+    const destination: Destination = {};
+    if (spec.email) destination.recipients = [...spec.email.to];
+    if (spec.platform === 'email' && !this.options.smtpConfigured) {
+      return {
+        ok: false,
+        reason: 'SmtpNotConfigured',
+        message: 'the operator has no SMTP server configured; set --smtp-host (HERALD_SMTP_HOST)',
+        retryable: true,
+      };
+    }
+    if (spec.webhook) {
+      const url = await this.options.secrets.readKey(
+        namespace,
+        spec.webhook.urlSecretRef,
+        'spec.webhook.urlSecretRef',
+      );
+      if (!url.ok) return url;
+      destination.url = url.value.trim();
+      if (spec.webhook.signingSecretRef) {
+        const signing = await this.options.secrets.readKey(
+          namespace,
+          spec.webhook.signingSecretRef,
+          'spec.webhook.signingSecretRef',
+        );
+        if (!signing.ok) return signing;
+        destination.signingSecret = signing.value;
+      }
+    }
+
+    const problem = channel.checkDestination(destination);
+    if (problem) {
+      return { ok: false, reason: 'InvalidDestination', message: problem, retryable: false };
+    }
+    return { ok: true, platform: spec.platform, destination };
+  }
+
+  private async writeReady(
+    state: NotifierState,
+    value: Omit<ConditionValue, 'type' | 'observedGeneration'>,
+  ): Promise<void> {
+    const generation = state.object.metadata?.generation;
+    const condition: ConditionValue = { type: 'Ready', ...value, observedGeneration: generation };
+    try {
+      const stored = await this.options.statusWriter.update(state.object, (current) => {
+        const status = current.status ?? {};
+        if (
+          conditionMatches(status.conditions, condition) &&
+          status.observedGeneration === generation
+        ) {
+          return undefined;
+        }
+        const now = new Date(this.options.clock.now());
+        return {
+          ...status,
+          observedGeneration: generation,
+          conditions: setCondition(status.conditions, condition, now),
+        };
+      });
+      if (stored && this.states.get(keyOf(stored)) === state) state.object = stored;
+    } catch (error) {
+      this.options.logger.error(
+        { namespace: namespaceOf(state.object), notifier: nameOf(state.object), err: error },
+        'writing notifier status failed',
+      );
+    }
+  }
+
+  private logInvalidOnce(state: NotifierState, message: string): void {
+    const generation = state.object.metadata?.generation;
+    if (state.loggedInvalidGeneration === generation) return;
+    state.loggedInvalidGeneration = generation;
+    this.options.logger.warn(
+      { namespace: namespaceOf(state.object), notifier: nameOf(state.object), problem: message },
+      'notifier spec is invalid; it receives no events until fixed',
+    );
+  }
+}
+
+function namespaceOf(object: ObjectWithStatus<unknown>): string {
+  return object.metadata?.namespace ?? '';
+}
+
+function nameOf(object: ObjectWithStatus<unknown>): string {
+  return object.metadata?.name ?? '';
+}
+
+function keyOf(object: ObjectWithStatus<unknown>): string {
+  return `${namespaceOf(object)}/${nameOf(object)}`;
+}

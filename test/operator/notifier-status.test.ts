@@ -1,0 +1,139 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHttpReceiver } from '../support/receivers.ts';
+import { deliveryOf, startTestCluster, type TestCluster } from '../support/cluster.ts';
+import { startTestOperator, type TestOperator } from '../support/operator.ts';
+
+type Receiver = Awaited<ReturnType<typeof startHttpReceiver>>;
+
+describe('notifier Ready condition', () => {
+  let cluster: TestCluster;
+  let operator: TestOperator;
+  let receiver: Receiver;
+  /** Once true, the receiver answers the broken notifier's requests with 200. */
+  let brokenFixed = false;
+
+  beforeAll(async () => {
+    cluster = await startTestCluster();
+    receiver = await startHttpReceiver({
+      respond: (request) => ({ status: request.path === '/broken' && !brokenFixed ? 500 : 200 }),
+    });
+    await cluster.createNamespace('shop');
+    operator = await startTestOperator(cluster, [
+      '--max-attempts',
+      '2',
+      '--failure-threshold',
+      '2',
+    ]);
+  });
+
+  afterAll(async () => {
+    await operator?.stop();
+    await receiver?.close();
+    await cluster?.close();
+  });
+
+  it('turns Ready once a missing Secret is created, and delivers', async () => {
+    await cluster.createNotifier('shop', 'late-secret', {
+      app: 'late',
+      platform: 'slack',
+      webhook: { urlSecretRef: { name: 'late-secret', key: 'url' } },
+    });
+    const missing = await cluster.waitForReady('shop', 'late-secret', 'False', 'SecretNotFound');
+    const condition = missing.status?.conditions?.find((each) => each.type === 'Ready');
+    expect(condition?.message).toContain('Secret "late-secret" not found in namespace "shop"');
+    expect(missing.status?.observedGeneration).toBe(missing.metadata?.generation);
+
+    await cluster.createSecret('shop', 'late-secret', { url: `${receiver.url}/late` });
+    await cluster.waitForReady('shop', 'late-secret', 'True', 'Ready');
+    const event = await cluster.createEvent('shop', { app: 'late', type: 'app_deployed' });
+    const final = await cluster.waitForFinal('shop', event.metadata!.name!);
+
+    expect(final.status?.phase).toBe('Delivered');
+  });
+
+  it('names a missing key', async () => {
+    await cluster.createSecret('shop', 'no-key', { other: 'x' });
+    await cluster.createNotifier('shop', 'no-key', {
+      app: 'nokey',
+      platform: 'mattermost',
+      webhook: { urlSecretRef: { name: 'no-key', key: 'url' } },
+    });
+
+    const notifier = await cluster.waitForReady('shop', 'no-key', 'False', 'SecretKeyNotFound');
+    const condition = notifier.status?.conditions?.find((each) => each.type === 'Ready');
+
+    expect(condition?.message).toContain('has no key "url"');
+  });
+
+  it('rejects a URL that is not http or https without echoing it', async () => {
+    await cluster.createSecret('shop', 'ftp', { url: 'ftp://files.example.com/secret-token' });
+    await cluster.createNotifier('shop', 'ftp', {
+      app: 'ftp',
+      platform: 'webhook',
+      webhook: { urlSecretRef: { name: 'ftp', key: 'url' } },
+    });
+
+    const notifier = await cluster.waitForReady('shop', 'ftp', 'False', 'InvalidDestination');
+    const condition = notifier.status?.conditions?.find((each) => each.type === 'Ready');
+
+    expect(condition?.message).toMatch(/http/);
+    expect(condition?.message).not.toContain('secret-token');
+  });
+
+  it('turns not Ready after repeated failures and Ready again after a success', async () => {
+    await cluster.createSecret('shop', 'broken', { url: `${receiver.url}/broken` });
+    await cluster.createNotifier('shop', 'broken', {
+      app: 'broken',
+      platform: 'webhook',
+      webhook: { urlSecretRef: { name: 'broken', key: 'url' } },
+    });
+    await cluster.waitForReady('shop', 'broken', 'True', 'Ready');
+
+    for (let count = 0; count < 2; count++) {
+      const event = await cluster.createEvent('shop', { app: 'broken', type: 'app_deployed' });
+      const final = await cluster.waitForFinal('shop', event.metadata!.name!);
+      expect(deliveryOf(final, 'broken')?.state).toBe('Failed');
+    }
+    const failing = await cluster.waitForReady('shop', 'broken', 'False', 'DeliveryFailing');
+    const condition = failing.status?.conditions?.find((each) => each.type === 'Ready');
+    expect(condition?.message).toContain('HTTP 500');
+
+    brokenFixed = true;
+    const event = await cluster.createEvent('shop', { app: 'broken', type: 'app_deployed' });
+    expect((await cluster.waitForFinal('shop', event.metadata!.name!)).status?.phase).toBe(
+      'Delivered',
+    );
+    await cluster.waitForReady('shop', 'broken', 'True', 'Ready');
+  });
+
+  it('reports a stored notifier the operator cannot use and keeps routing the others', async () => {
+    // An older CRD may have stored objects that the current schema rejects. Loosen the stored CRD
+    // so that it accepts any event type, as an older version might have.
+    await cluster.updateCrdSchema('notifiers.herald.dev', (schema) => {
+      delete schema.properties?.spec?.properties?.events?.properties?.types?.items?.enum;
+    });
+
+    await cluster.createNotifier('shop', 'outdated', {
+      app: 'mixed',
+      platform: 'email',
+      events: { selection: 'custom', types: ['app_exploded' as never] },
+      email: { to: ['ops@example.com'] },
+    });
+    await cluster.createSecret('shop', 'ok', { url: `${receiver.url}/ok` });
+    await cluster.createNotifier('shop', 'ok', {
+      app: 'mixed',
+      platform: 'webhook',
+      webhook: { urlSecretRef: { name: 'ok', key: 'url' } },
+    });
+
+    const outdated = await cluster.waitForReady('shop', 'outdated', 'False', 'InvalidSpec');
+    const condition = outdated.status?.conditions?.find((each) => each.type === 'Ready');
+    expect(condition?.message).toContain('spec.events.types[0]');
+    expect(condition?.message).toContain('app_exploded');
+    await cluster.waitForReady('shop', 'ok', 'True');
+    const event = await cluster.createEvent('shop', { app: 'mixed', type: 'app_deployed' });
+    const final = await cluster.waitForFinal('shop', event.metadata!.name!);
+    expect(final.status?.phase).toBe('Delivered');
+    expect(final.status?.deliveries?.map((delivery) => delivery.notifier)).toEqual(['ok']);
+  });
+});
