@@ -20,7 +20,7 @@ export interface DemoReceiver {
 
 /**
  * Starts an HTTP server on 127.0.0.1 that accepts Slack-format posts under `/slack/<notifier>`
- * and Herald webhook documents under `/webhook/<notifier>`, and answers 200.
+ * and Herald webhook documents under `/webhook/<notifier>`, and responds with 200.
  */
 export async function startHttpReceiver(
   onArrival: (arrival: Arrival) => void,

@@ -9,7 +9,7 @@ import { isJsonObject, metadataOf, stringList, type JsonObject } from './object.
 import type { ResourceType, ResourceVersion } from './registry.ts';
 import { applyDefaults, prune, validate } from './schema/index.ts';
 
-/** How unknown fields are handled, from the `fieldValidation` query parameter. */
+/** The handling of unknown fields, from the `fieldValidation` query parameter. */
 export type FieldValidation = 'Ignore' | 'Warn' | 'Strict';
 
 /** The request kind that unknown fields are reported for, which decides the error's form. */
@@ -81,7 +81,7 @@ export interface AdmissionInput {
 }
 
 /**
- * Prunes unknown fields from `input.object` in place, reporting them as the directive asks.
+ * Prunes unknown fields from `input.object` in place, reporting them as the directive requests.
  * Strict rejects with the error form kube uses for this kind of request.
  */
 export function pruneUnknownFields(input: AdmissionInput): void {
@@ -126,7 +126,7 @@ function objectGvk(type: ResourceType, version: ResourceVersion): string {
 /**
  * Runs normalization, pruning and defaulting: everything that rewrites the object.
  * NOTE: built-in kinds are checked against their OpenAPI schema here too, so a wrongly typed
- * field is a 422 Invalid where kube-apiserver's Go decoder answers 400 BadRequest.
+ * field is a 422 Invalid where kube-apiserver's Go decoder returns 400 BadRequest.
  */
 export function mutateObject(input: AdmissionInput): void {
   input.type.hooks.normalize?.(input.object);

@@ -8,6 +8,7 @@ import {
 } from './registry.ts';
 import type { ObjectStore } from './store.ts';
 import { cloneJson, type JsonObject } from './object.ts';
+import { applyDefaults, prune } from './schema/index.ts';
 
 /** Server state: objects, resource types, time and logging. */
 export interface ApiContext {
@@ -37,4 +38,22 @@ function withoutTypeMeta(object: JsonObject): JsonObject {
     if (key !== 'apiVersion' && key !== 'kind') rest[key] = value;
   }
   return rest;
+}
+
+/**
+ * Returns a stored object as reads show it, presented in `version`. Custom resources are first
+ * pruned and defaulted with the storage version's schema, as kube-apiserver does when it decodes
+ * them from etcd, so schema changes reach objects stored before them.
+ */
+export function readStoredObject(
+  object: JsonObject,
+  type: ResourceType,
+  version: ResourceVersion | string,
+): JsonObject {
+  const copy = cloneJson(object);
+  if (type.storageSchema !== undefined) {
+    prune(type.storageSchema, copy);
+    applyDefaults(type.storageSchema, copy);
+  }
+  return presentObject(copy, type, version);
 }

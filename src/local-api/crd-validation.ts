@@ -12,8 +12,9 @@ const dns1035Message =
 function checkDns1035(field: string, value: unknown): FieldError[] {
   if (typeof value !== 'string' || value === '') return [requiredField(field)];
   const errors: FieldError[] = [];
-  if (value.length > 63)
+  if (value.length > 63) {
     errors.push(invalidField(field, value, 'must be no more than 63 characters'));
+  }
   if (!dns1035Pattern.test(value)) errors.push(invalidField(field, value, dns1035Message));
   return errors;
 }
@@ -43,8 +44,9 @@ function validateNames(names: unknown): FieldError[] {
   if (names.singular !== undefined && names.singular !== '') {
     errors.push(...checkDns1035('spec.names.singular', names.singular));
   }
-  if (typeof names.kind !== 'string' || names.kind === '')
+  if (typeof names.kind !== 'string' || names.kind === '') {
     errors.push(requiredField('spec.names.kind'));
+  }
   if (names.listKind !== undefined && names.listKind === names.kind) {
     errors.push(
       invalidField('spec.names.listKind', names.listKind, 'kind and listKind cannot be the same'),
@@ -76,8 +78,9 @@ function validateColumns(columns: unknown, prefix: string): FieldError[] {
   columns.forEach((column, index) => {
     const field = `${prefix}.additionalPrinterColumns[${index}]`;
     if (!isJsonObject(column)) return;
-    if (typeof column.name !== 'string' || column.name === '')
+    if (typeof column.name !== 'string' || column.name === '') {
       errors.push(requiredField(`${field}.name`));
+    }
     if (!columnTypes.includes(String(column.type))) {
       errors.push(unsupported(`${field}.type`, column.type ?? '', columnTypes));
     }
@@ -92,8 +95,9 @@ function validateColumns(columns: unknown, prefix: string): FieldError[] {
       errors.push(requiredField(`${field}.jsonPath`));
     } else {
       const problem = checkJsonPath(column.jsonPath);
-      if (problem !== undefined)
+      if (problem !== undefined) {
         errors.push(invalidField(`${field}.jsonPath`, column.jsonPath, problem));
+      }
     }
   });
   return errors;
@@ -187,8 +191,9 @@ export function defaultCrd(crd: JsonObject): void {
   if (spec === undefined) return;
   const names = isJsonObject(spec.names) ? spec.names : undefined;
   if (names !== undefined && typeof names.kind === 'string' && names.kind !== '') {
-    if (names.singular === undefined || names.singular === '')
+    if (names.singular === undefined || names.singular === '') {
       names.singular = names.kind.toLowerCase();
+    }
     if (names.listKind === undefined || names.listKind === '') names.listKind = `${names.kind}List`;
   }
   if (!isJsonObject(spec.conversion)) spec.conversion = { strategy: 'None' };

@@ -66,10 +66,19 @@ function servedVersions(spec: JsonObject): ResourceVersion[] {
         columns: printerColumns(version),
         statusSubresource: isJsonObject(subresources.status),
       };
-      if (version.deprecated === true)
+      if (version.deprecated === true) {
         served.deprecationWarning = deprecationWarning(spec, version);
+      }
       return served;
     });
+}
+
+function storageSchemaOf(storage: JsonObject | undefined): { storageSchema?: JSONSchemaProps } {
+  const schema =
+    storage !== undefined && isJsonObject(storage.schema)
+      ? storage.schema.openAPIV3Schema
+      : undefined;
+  return isJsonObject(schema) ? { storageSchema: schema as JSONSchemaProps } : {};
 }
 
 /**
@@ -94,6 +103,7 @@ export function customResourceType(crd: JsonObject): ResourceType {
     categories: stringList(names.categories),
     versions: servedVersions(spec),
     storageVersion: String(storage?.name ?? ''),
+    ...storageSchemaOf(storage),
     origin: 'crd',
     tracksGeneration: true,
     allowCreateOnUpdate: false,

@@ -3,7 +3,7 @@
  * orphan and foregroundDeletion finalizers, graceful marking while finalizers remain, and
  * removal once none do.
  */
-import { presentObject, type ApiContext } from './context.ts';
+import { readStoredObject, type ApiContext } from './context.ts';
 import { badRequest } from './errors.ts';
 import {
   formatTimestamp,
@@ -21,7 +21,7 @@ export const ORPHAN_FINALIZER = 'orphan';
 /** Finalizer the garbage collector honours to delete dependents first. */
 export const FOREGROUND_FINALIZER = 'foregroundDeletion';
 
-/** How dependents are treated when their owner is deleted. */
+/** The treatment of dependents when their owner is deleted. */
 export type PropagationPolicy = 'Background' | 'Foreground' | 'Orphan';
 
 /** DeleteOptions, from the body or the query. */
@@ -68,11 +68,13 @@ export function parseDeleteOptions(
   if (typeof preconditions === 'object' && preconditions !== null) {
     const { uid, resourceVersion } = preconditions as JsonObject;
     if (typeof uid === 'string') options.preconditions.uid = uid;
-    if (typeof resourceVersion === 'string')
+    if (typeof resourceVersion === 'string') {
       options.preconditions.resourceVersion = resourceVersion;
+    }
   }
-  if (source.dryRun !== undefined)
+  if (source.dryRun !== undefined) {
     options.dryRun = Array.isArray(source.dryRun) && source.dryRun.includes('All');
+  }
   return options;
 }
 
@@ -112,9 +114,9 @@ export function deleteObject(
   // NOTE: gracePeriodSeconds is ignored: without finalizers an object goes at once, as custom
   // resources and the built-in kinds served here do on kube-apiserver.
   if (!blocksDeletion(type, next)) {
-    if (options.dryRun) return { object: presentObject(existing, type, version), deleted: true };
+    if (options.dryRun) return { object: readStoredObject(existing, type, version), deleted: true };
     const removed = context.store.delete(typeKey(type), namespace, name) ?? existing;
-    return { object: presentObject(removed, type, version), deleted: true };
+    return { object: readStoredObject(removed, type, version), deleted: true };
   }
 
   if (!alreadyDeleting) {
@@ -124,10 +126,10 @@ export function deleteObject(
     if (type.tracksGeneration && generation > 0) metadata.generation = generation + 1;
   }
   if (options.dryRun || jsonEqual(next, existing)) {
-    return { object: presentObject(next, type, version), deleted: false };
+    return { object: readStoredObject(next, type, version), deleted: false };
   }
   const stored = context.store.update(typeKey(type), next);
-  return { object: presentObject(stored, type, version), deleted: false };
+  return { object: readStoredObject(stored, type, version), deleted: false };
 }
 
 /** The success Status kube-apiserver returns for an immediate delete of most kinds. */

@@ -73,10 +73,12 @@ export function serveNonResource(
     sendText(response, 200, 'ok');
     return true;
   }
-  if (first === 'api' && parts.length <= 2)
+  if (first === 'api' && parts.length <= 2) {
     return serveCoreDiscovery(registry, request, response, parts, serverUrl);
-  if (first === 'apis' && parts.length <= 3)
+  }
+  if (first === 'apis' && parts.length <= 3) {
     return serveGroupDiscovery(registry, request, response, parts);
+  }
   if (first === 'openapi') return serveOpenApi(registry, response, parts);
   return false;
 }
@@ -90,9 +92,9 @@ function serveCoreDiscovery(
 ): boolean {
   if (parts.length === 1) {
     const aggregated = wantsAggregated(request.headers.accept);
-    if (aggregated !== undefined)
+    if (aggregated !== undefined) {
       sendAggregated(response, aggregatedDiscovery(registry, 'api', aggregated), aggregated);
-    else sendObject(response, 200, apiVersions(new URL(serverUrl).host));
+    } else sendObject(response, 200, apiVersions(new URL(serverUrl).host));
     return true;
   }
   const document = apiResourceList(registry, '', parts[1] ?? '');
@@ -109,9 +111,9 @@ function serveGroupDiscovery(
 ): boolean {
   if (parts.length === 1) {
     const aggregated = wantsAggregated(request.headers.accept);
-    if (aggregated !== undefined)
+    if (aggregated !== undefined) {
       sendAggregated(response, aggregatedDiscovery(registry, 'apis', aggregated), aggregated);
-    else sendObject(response, 200, apiGroupList(registry));
+    } else sendObject(response, 200, apiGroupList(registry));
     return true;
   }
   const group = parts[1] ?? '';
@@ -132,10 +134,12 @@ function serveOpenApi(registry: Registry, response: ServerResponse, parts: strin
   }
   const rest = parts.slice(2);
   let document: JsonObject | undefined;
-  if (rest[0] === 'api' && rest.length === 2)
+  if (rest[0] === 'api' && rest.length === 2) {
     document = openApiDocument(registry, '', rest[1] ?? '');
-  if (rest[0] === 'apis' && rest.length === 3)
+  }
+  if (rest[0] === 'apis' && rest.length === 3) {
     document = openApiDocument(registry, rest[1] ?? '', rest[2] ?? '');
+  }
   if (document === undefined) throw resourceNotFound();
   sendObject(response, 200, document);
   return true;

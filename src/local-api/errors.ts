@@ -226,13 +226,6 @@ export function requestEntityTooLarge(limitBytes: number): ApiError {
   );
 }
 
-/** 500 wrapping an unexpected failure: `Internal error occurred: <cause>`. */
-export function internalError(cause: string): ApiError {
-  return new ApiError(500, 'InternalError', `Internal error occurred: ${cause}`, {
-    causes: [{ message: cause }],
-  });
-}
-
 /** The reason kube-apiserver pairs with an HTTP code, for Status bodies built from a bare code. */
 export function reasonForCode(code: number): string {
   const reasons: Record<number, string> = {

@@ -50,8 +50,9 @@ export class FaultPlan {
 
   /** Delays matching requests (all when `path` is unset) by `milliseconds`. 0 removes the delay. */
   setLatency(milliseconds: number, path?: string | RegExp): void {
-    if (!(milliseconds >= 0))
+    if (!(milliseconds >= 0)) {
       throw new RangeError(`latency must be 0 or more milliseconds, got ${milliseconds}`);
+    }
     this.latencies = this.latencies.filter((rule) => String(rule.path) !== String(path));
     if (milliseconds > 0) {
       const rule: LatencyRule = { milliseconds };
@@ -76,8 +77,9 @@ export class FaultPlan {
     });
     if (rule === undefined) return undefined;
     rule.remaining -= 1;
-    if (rule.remaining === 0)
+    if (rule.remaining === 0) {
       this.failures = this.failures.filter((candidate) => candidate !== rule);
+    }
     return rule.status;
   }
 

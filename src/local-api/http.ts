@@ -67,7 +67,7 @@ export function parseAccept(header: string | undefined): MediaType[] {
     .map(({ type }) => type);
 }
 
-/** The Content-Type essence of a request ("application/json"), or "" when absent. */
+/** Returns the Content-Type essence of a request ("application/json"), or "" when absent. */
 export function requestContentType(request: IncomingMessage): string {
   return parseMediaType(request.headers['content-type'] ?? '').essence;
 }
@@ -157,9 +157,4 @@ export function warningHeader(text: string): string {
 /** Returns the message of anything thrown. */
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
-}
-
-/** Tells whether an error is an ApiError, so callers can rethrow others. */
-export function isApiError(error: unknown): error is ApiError {
-  return error instanceof ApiError;
 }

@@ -4,7 +4,7 @@
  * history is gone, and `remainingItemCount`.
  */
 import type { ApiContext } from './context.ts';
-import { presentObject } from './context.ts';
+import { readStoredObject } from './context.ts';
 import { ApiError, badRequest, expired } from './errors.ts';
 import { matchesFilter, type ObjectFilter } from './filter.ts';
 import { metaString, type JsonObject } from './object.ts';
@@ -66,8 +66,9 @@ function parseRevision(text: string): number {
 
 function readSnapshot(context: ApiContext, type: ResourceType, revision: number): JsonObject[] {
   const snapshot = context.store.snapshot(typeKey(type), revision);
-  if ('expired' in snapshot)
+  if ('expired' in snapshot) {
     throw expired(`too old resource version: ${revision} (${snapshot.oldest})`);
+  }
   return [...snapshot.values()];
 }
 
@@ -143,7 +144,7 @@ export function listObjects(
     });
     if (!filter.selective) page.remainingItemCount = selected.length - limit;
   }
-  page.items = page.items.map((object) => presentObject(object, type, version));
+  page.items = page.items.map((object) => readStoredObject(object, type, version));
   return page;
 }
 

@@ -61,7 +61,7 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
   return false;
 }
 
-/** The object's top-level fields other than metadata, for generation and no-op checks. */
+/** Returns the object's top-level fields other than metadata, for generation checks. */
 export function withoutMetadata(object: JsonObject): JsonObject {
   const rest: JsonObject = {};
   for (const [key, value] of Object.entries(object)) {
@@ -73,9 +73,4 @@ export function withoutMetadata(object: JsonObject): JsonObject {
 /** Formats a time as kube does for metav1.Time: RFC 3339 in UTC with whole seconds. */
 export function formatTimestamp(time: Date): string {
   return `${time.toISOString().slice(0, 19)}Z`;
-}
-
-/** Formats a time as kube does for metav1.MicroTime: RFC 3339 in UTC with microseconds. */
-export function formatMicroTimestamp(time: Date): string {
-  return `${time.toISOString().slice(0, 23)}000Z`;
 }

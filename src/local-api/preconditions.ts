@@ -1,7 +1,6 @@
 /** Checks shared by writes: namespaces that must exist, type meta, and resourceVersions. */
 import type { ApiContext } from './context.ts';
 import {
-  ApiError,
   badRequest,
   conflict,
   forbidden,
@@ -145,11 +144,4 @@ export function requireObject(
   const stored = context.store.get(typeKey(type), namespace, name);
   if (stored === undefined) throw notFound({ group: type.group, resource: type.plural }, name);
   return stored;
-}
-
-/** The error for a body that is not a JSON object. */
-export function notAnObject(type: ResourceType, version: ResourceVersion): ApiError {
-  return badRequest(
-    `the object provided is unrecognized (must be of type ${type.kind}): couldn't get version/kind; json parse error: the ${version.name} body is not a JSON object`,
-  );
 }

@@ -110,8 +110,9 @@ class Reader {
 
   bytes(): Buffer {
     const length = this.varint();
-    if (this.offset + length > this.buffer.length)
+    if (this.offset + length > this.buffer.length) {
       throw new Error('truncated length-delimited field');
+    }
     const slice = this.buffer.subarray(this.offset, this.offset + length);
     this.offset += length;
     return slice;

@@ -50,7 +50,7 @@ export interface ResourceHooks {
   blocksDeletion?(object: JsonObject): boolean;
 }
 
-/** How a built-in renders its table rows (CRs use printer columns instead). */
+/** The table layout of a built-in kind (custom resources use printer columns instead). */
 export interface BuiltinTable {
   /** Every column, Name included, in display order. */
   columns: PrinterColumn[];
@@ -72,6 +72,8 @@ export interface ResourceType {
   versions: ResourceVersion[];
   /** The version objects are stored in. Reads return them with the requested apiVersion. */
   storageVersion: string;
+  /** Schema of the storage version, applied when custom resources are read back. */
+  storageSchema?: JSONSchemaProps;
   origin: 'builtin' | 'crd';
   /** Whether metadata.generation is kept (custom resources and CRDs). */
   tracksGeneration: boolean;
@@ -104,7 +106,7 @@ export function groupVersion(group: string, version: string): string {
   return group === '' ? version : `${group}/${version}`;
 }
 
-/** The fields every object supports in field selectors. */
+/** Returns the field selector values every object supports (name, and namespace if namespaced). */
 export function metadataFields(object: JsonObject, namespaced: boolean): Record<string, string> {
   const metadata = (object.metadata ?? {}) as JsonObject;
   const fields: Record<string, string> = { 'metadata.name': String(metadata.name ?? '') };
@@ -122,7 +124,9 @@ export function compareKubeVersions(a: string, b: string): number {
   const rank = (version: string): [number, number, number] | undefined => {
     const match = kubeVersionPattern.exec(version);
     if (match === null) return undefined;
-    const stability = match[2] === undefined ? 3 : match[2] === 'beta' ? 2 : 1;
+    let stability = 3;
+    if (match[2] === 'beta') stability = 2;
+    if (match[2] === 'alpha') stability = 1;
     return [stability, Number(match[1]), Number(match[3] ?? 0)];
   };
   const rankA = rank(a);
@@ -185,7 +189,7 @@ export class Registry {
     return this.all().find((type) => type.group === group && type.kind === kind);
   }
 
-  /** Every served type, built-ins first. */
+  /** Returns every served type, built-ins first. */
   all(): ResourceType[] {
     return [...this.types.values()];
   }

@@ -118,8 +118,9 @@ async function serveResource(
   if (resolved === undefined) throw resourceNotFound();
   const { type, version } = resolved;
   if (!type.namespaced && path.namespace !== undefined) throw resourceNotFound();
-  if (type.namespaced && path.namespace === undefined && path.name !== undefined)
+  if (type.namespaced && path.namespace === undefined && path.name !== undefined) {
     throw resourceNotFound();
+  }
   if (
     path.subresource !== undefined &&
     !(path.subresource === 'status' && version.statusSubresource)
@@ -133,8 +134,9 @@ async function serveResource(
   if (type.namespaced && path.namespace === undefined && !['list', 'watch'].includes(verb)) {
     throw methodNotAllowed();
   }
-  if (path.subresource !== undefined && !['get', 'update', 'patch'].includes(verb))
+  if (path.subresource !== undefined && !['get', 'update', 'patch'].includes(verb)) {
     throw methodNotAllowed();
+  }
 
   const userAgent = request.headers['user-agent'] ?? '';
   parts.audit.add({

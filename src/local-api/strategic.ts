@@ -42,8 +42,9 @@ function mergeMap(target: JsonObject, patch: JsonObject, path: string): JsonObje
     result = Object.fromEntries(Object.entries(result).filter(([key]) => retained.has(key)));
   }
   for (const [key, value] of Object.entries(patch)) {
-    if (key === '$patch' || key === '$retainKeys' || key.startsWith(setElementOrderPrefix))
+    if (key === '$patch' || key === '$retainKeys' || key.startsWith(setElementOrderPrefix)) {
       continue;
+    }
     if (key.startsWith(deleteFromPrimitiveListPrefix)) {
       const field = key.slice(deleteFromPrimitiveListPrefix.length);
       const removed = new Set(

@@ -9,7 +9,7 @@ import { evaluateJsonPath } from './jsonpath.ts';
 import { isJsonObject, metaString, type JsonObject } from './object.ts';
 import type { PrinterColumn, ResourceType, ResourceVersion } from './registry.ts';
 
-/** What each table row carries besides its cells (the `includeObject` query parameter). */
+/** The object each table row carries besides its cells (the `includeObject` query parameter). */
 export type IncludeObject = 'None' | 'Metadata' | 'Object';
 
 /** Reads `includeObject`, defaulting to Metadata, failing with kube's 400 on other values. */

@@ -4,7 +4,7 @@
  * detection, and removal once a deleting object's last finalizer is gone.
  */
 import { mutateObject, validateObject } from './admission.ts';
-import { presentObject, type ApiContext } from './context.ts';
+import { presentObject, readStoredObject, type ApiContext } from './context.ts';
 import { blocksDeletion } from './deletion.ts';
 import { badRequest, notFound } from './errors.ts';
 import {
@@ -68,7 +68,7 @@ export function updateObject(
     throw notFound({ group: type.group, resource: type.plural }, name);
   }
 
-  const existing = presentObject(stored, type, version);
+  const existing = readStoredObject(stored, type, version);
   checkResourceVersion(type, body, existing, options.requireResourceVersion);
   checkPreconditions(type, existing, { uid: metaString(body, 'uid') });
   const next = mergeServerFields(request, existing, body);

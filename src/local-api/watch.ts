@@ -5,7 +5,7 @@
  */
 import type { ServerResponse } from 'node:http';
 
-import { presentObject, type ApiContext } from './context.ts';
+import { readStoredObject, type ApiContext } from './context.ts';
 import { badRequest, expired } from './errors.ts';
 import { matchesFilter, type ObjectFilter } from './filter.ts';
 import { warningHeader } from './http.ts';
@@ -106,8 +106,9 @@ class WatchStream {
     const resource = typeKey(this.options.type);
     if (resourceVersion === '' || resourceVersion === '0' || sendInitialEvents) {
       for (const object of this.context.store.list(resource)) {
-        if (matchesFilter(this.options.type, this.options.filter, object))
+        if (matchesFilter(this.options.type, this.options.filter, object)) {
           this.send('ADDED', object);
+        }
       }
       if (sendInitialEvents && this.options.allowBookmarks) this.sendBookmark(true);
     } else {
@@ -150,7 +151,7 @@ class WatchStream {
   }
 
   private send(type: EventType, stored: JsonObject): void {
-    const object = presentObject(stored, this.options.type, this.options.version);
+    const object = readStoredObject(stored, this.options.type, this.options.version);
     this.write(type, this.options.table === undefined ? object : this.asTable(object));
   }
 

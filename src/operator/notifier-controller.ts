@@ -1,6 +1,7 @@
 import type { Channel, Destination } from '../channels/types.ts';
 import { parseNotifier, type Notifier, type NotifierStatus } from '../api/notifier.ts';
 import type { Platform } from '../api/platforms.ts';
+import { validateWebhookUrl } from '../delivery/address-policy.ts';
 import { routeFromNotifier, type RoutingTable } from '../routing/routing-table.ts';
 import type { Clock } from '../util/clock.ts';
 import type { Logger } from '../util/log.ts';
@@ -18,6 +19,8 @@ export interface NotifierControllerOptions {
   secrets: SecretReader;
   statusWriter: StatusWriter<NotifierStatus>;
   channels: ReadonlyMap<Platform, Channel>;
+  /** Whether webhooks may target link-local and cloud metadata addresses. */
+  allowLinkLocal: boolean;
   /** Whether an SMTP server is configured; email notifiers are not Ready without one. */
   smtpConfigured: boolean;
   /** Final delivery failures in a row after which Ready turns False. */
@@ -159,7 +162,9 @@ export class NotifierController {
       return {
         status: 'False',
         reason: 'DeliveryFailing',
-        message: `the last ${state.consecutiveFailures} deliveries failed; last error: ${state.lastFailure}`,
+        // The threshold rather than the running count keeps the message, and so the status, unchanged
+        // while failures go on.
+        message: `${this.options.failureThreshold} or more deliveries in a row failed; last error: ${state.lastFailure}`,
       };
     }
     if (!notifier.spec.active) {
@@ -214,9 +219,30 @@ export class NotifierController {
       }
     }
 
+    const where = spec.webhook
+      ? `webhook URL in Secret "${spec.webhook.urlSecretRef.name}" key "${spec.webhook.urlSecretRef.key}" (spec.webhook.urlSecretRef)`
+      : 'spec.email.to';
     const problem = channel.checkDestination(destination);
     if (problem) {
-      return { ok: false, reason: 'InvalidDestination', message: problem, retryable: false };
+      return {
+        ok: false,
+        reason: 'InvalidDestination',
+        message: `${where}: ${problem}`,
+        retryable: false,
+      };
+    }
+    // Host names are checked again after DNS resolution, when the HTTP sender connects.
+    const blocked =
+      destination.url && !this.options.allowLinkLocal
+        ? validateWebhookUrl(destination.url)
+        : undefined;
+    if (blocked) {
+      return {
+        ok: false,
+        reason: 'BlockedAddress',
+        message: `${where}: ${blocked}`,
+        retryable: false,
+      };
     }
     return { ok: true, platform: spec.platform, destination };
   }

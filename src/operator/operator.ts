@@ -61,6 +61,7 @@ export async function startOperator(options: OperatorOptions): Promise<RunningOp
     secrets: new SecretReader({ core: clients.core, clock, ttlMs: config.secretCacheTtlMs }),
     statusWriter: statusWriter<NotifierStatus>(clients, notifierNames.plural, logger),
     channels,
+    allowLinkLocal: config.allowLinkLocal,
     smtpConfigured: mail !== undefined,
     failureThreshold: config.failureThreshold,
     clock,

@@ -25,7 +25,7 @@ const maxConflictRetries = 8;
 
 /**
  * Writes the status subresource of one kind of custom object. Writes to the same object are
- * serialized, each starts from the newest copy this writer knows, a status equal to the stored one
+ * serialized, each starts from the newest copy this writer has seen, a status equal to the stored one
  * is not written, and a 409 Conflict is retried after reading the object again.
  */
 export class StatusWriter<S> {

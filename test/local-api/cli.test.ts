@@ -68,11 +68,13 @@ describe('local-api CLI', () => {
     let stdout = '';
     child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
 
-    const url = await eventually(
-      () => /at (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout)?.[1],
+    await eventually(
+      () => (stdout.includes('kubectl get ns') ? true : undefined),
       10_000,
-      'the CLI to print its URL',
+      'the CLI to print its instructions',
     );
+    const url = /at (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout)?.[1];
+    expect(url).toBeDefined();
     expect(stdout).toContain(`Kubeconfig: ${kubeconfig}`);
     expect(stdout).toContain(`KUBECONFIG=${kubeconfig} kubectl get ns`);
     expect(await readFile(kubeconfig, 'utf8')).toContain(`server: ${url}`);

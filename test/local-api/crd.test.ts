@@ -206,6 +206,27 @@ describe('CustomResourceDefinitions', () => {
     expect(created.status).toBe(201);
   });
 
+  it('prunes and defaults stored objects on read after a schema change', async () => {
+    await installWidgets(server);
+    await call(server, 'POST', widgetsPath(), widget('old', { color: 'red', tags: { a: 'b' } }));
+    const crdPath = `${CRD_PATH}/widgets.example.herald.dev`;
+    const properties = '/spec/versions/0/schema/openAPIV3Schema/properties/spec/properties';
+    const patch = [
+      { op: 'remove', path: `${properties}/tags` },
+      { op: 'add', path: `${properties}/finish`, value: { type: 'string', default: 'matte' } },
+    ];
+    const patched = await call(server, 'PATCH', crdPath, patch, {
+      'content-type': 'application/json-patch+json',
+    });
+    expect(patched.status).toBe(200);
+
+    const read = await call(server, 'GET', `${widgetsPath()}/old`);
+    expect(read.body.spec?.finish).toBe('matte');
+    expect(read.body.spec?.tags).toBeUndefined();
+    const listed = await call(server, 'GET', widgetsPath());
+    expect(items(listed.body.items)[0]?.spec?.finish).toBe('matte');
+  });
+
   it('deletes objects with their CRD and stops serving the type', async () => {
     await installWidgets(server);
     await call(server, 'POST', widgetsPath(), widget('a'));

@@ -284,7 +284,7 @@ describe('update', () => {
     );
   });
 
-  it('answers 404 for a missing object', async () => {
+  it('returns 404 for a missing object', async () => {
     const reply = await call(
       server,
       'PUT',
@@ -341,7 +341,7 @@ describe('status subresource', () => {
 });
 
 describe('namespaces', () => {
-  it('answers 404 for a missing namespace', async () => {
+  it('returns 404 for a missing namespace', async () => {
     const reply = await call(server, 'POST', widgetsPath('nowhere'), widget('lost'));
     expect(reply.status).toBe(404);
     expect(reply.body.message).toBe('namespaces "nowhere" not found');

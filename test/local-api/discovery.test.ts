@@ -19,7 +19,9 @@ const aggregated =
 
 function findResource(list: Json, group: string, resource: string): Json | undefined {
   const entry = items(list.items).find((item) => (item.metadata?.name ?? '') === group);
-  return items(items(entry?.versions)[0]?.resources).find((item) => String(item.resource) === resource);
+  return items(items(entry?.versions)[0]?.resources).find(
+    (item) => String(item.resource) === resource,
+  );
 }
 
 describe('server endpoints', () => {
@@ -29,7 +31,7 @@ describe('server endpoints', () => {
     expect(String(reply.body.gitVersion)).toMatch(/^v1\.32\./);
   });
 
-  it.each(['/healthz', '/readyz', '/livez'])('answers %s', async (path) => {
+  it.each(['/healthz', '/readyz', '/livez'])('serves %s', async (path) => {
     const reply = await call(server, 'GET', path);
     expect(reply.status).toBe(200);
     expect(reply.text).toBe('ok');
@@ -84,7 +86,9 @@ describe('legacy discovery', () => {
 
   it('serves APIGroupList at /apis', async () => {
     const reply = await call(server, 'GET', '/apis');
-    const group = items(reply.body.groups).find((entry) => String(entry.name) === 'example.herald.dev');
+    const group = items(reply.body.groups).find(
+      (entry) => String(entry.name) === 'example.herald.dev',
+    );
     expect(group?.preferredVersion).toEqual({
       groupVersion: 'example.herald.dev/v1',
       version: 'v1',
@@ -104,7 +108,7 @@ describe('legacy discovery', () => {
     });
   });
 
-  it('answers 404 for an unknown group-version', async () => {
+  it('returns 404 for an unknown group-version', async () => {
     const reply = await call(server, 'GET', '/apis/nothing.example/v1');
     expect(reply.status).toBe(404);
   });
@@ -167,7 +171,7 @@ describe('OpenAPI v3', () => {
 });
 
 describe('errors', () => {
-  it('answers 404 with kube body for an unknown resource', async () => {
+  it('returns 404 with kube body for an unknown resource', async () => {
     const reply = await call(
       server,
       'GET',
@@ -186,7 +190,7 @@ describe('errors', () => {
     });
   });
 
-  it('answers 405 for POST to a named object', async () => {
+  it('returns 405 for POST to a named object', async () => {
     const reply = await call(server, 'POST', '/api/v1/namespaces/default/configmaps/x', {
       metadata: { name: 'x' },
     });
@@ -194,7 +198,7 @@ describe('errors', () => {
     expect(reply.body.reason).toBe('MethodNotAllowed');
   });
 
-  it('answers 406 when no acceptable format exists', async () => {
+  it('returns 406 when no acceptable format exists', async () => {
     const reply = await call(server, 'GET', '/api/v1/namespaces', undefined, {
       accept: 'application/vnd.kubernetes.protobuf',
     });
@@ -202,7 +206,7 @@ describe('errors', () => {
     expect(reply.body.reason).toBe('NotAcceptable');
   });
 
-  it('answers 415 for an unknown body format', async () => {
+  it('returns 415 for an unknown body format', async () => {
     const reply = await call(server, 'POST', '/api/v1/namespaces/default/configmaps', 'x=y', {
       'content-type': 'text/plain',
     });
@@ -212,7 +216,7 @@ describe('errors', () => {
     );
   });
 
-  it('answers 400 for malformed JSON', async () => {
+  it('returns 400 for malformed JSON', async () => {
     const reply = await call(
       server,
       'POST',
@@ -224,7 +228,7 @@ describe('errors', () => {
     expect(reply.body.message).toMatch(/^couldn't get version\/kind; json parse error: /);
   });
 
-  it('answers 400 for malformed YAML', async () => {
+  it('returns 400 for malformed YAML', async () => {
     const reply = await call(
       server,
       'POST',
@@ -252,14 +256,14 @@ describe('errors', () => {
     expect(reply.body.data).toEqual({ a: 'b' });
   });
 
-  it('answers 413 above 3 MiB', async () => {
+  it('returns 413 above 3 MiB', async () => {
     const big = { metadata: { name: 'big' }, data: { blob: 'x'.repeat(3 * 1024 * 1024) } };
     const reply = await call(server, 'POST', '/api/v1/namespaces/default/configmaps', big);
     expect(reply.status).toBe(413);
     expect(reply.body.message).toBe('Request entity too large: limit is 3145728');
   });
 
-  it('answers 400 for an apiVersion that does not match the URL', async () => {
+  it('returns 400 for an apiVersion that does not match the URL', async () => {
     const body = {
       apiVersion: 'example.herald.dev/v2',
       kind: 'Widget',

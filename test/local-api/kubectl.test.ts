@@ -216,6 +216,7 @@ describe('kubectl against the local API server', () => {
   });
 
   it('waits for a Ready condition written meanwhile', async () => {
+    server.audit.reset();
     const waiter = spawnKubectl(
       'wait',
       '--for=condition=Ready',

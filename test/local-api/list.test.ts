@@ -73,7 +73,7 @@ describe('list', () => {
     expect(third.body.metadata?.continue).toBeUndefined();
   });
 
-  it('answers 410 for a continue token older than the history', async () => {
+  it('returns 410 for a continue token older than the history', async () => {
     const first = await call(server, 'GET', `${widgetsPath()}?limit=2`);
     await call(server, 'POST', widgetsPath(), widget('newer'));
     server.faults.expireHistory();

@@ -64,7 +64,7 @@ describe('merge patch', () => {
     expect(items(reply.body.details?.causes)[0]?.field).toBe('patch');
   });
 
-  it('answers 404 for a missing object', async () => {
+  it('returns 404 for a missing object', async () => {
     const reply = await call(
       server,
       'PATCH',
@@ -75,7 +75,7 @@ describe('merge patch', () => {
     expect(reply.status).toBe(404);
   });
 
-  it('answers 400 for a malformed patch', async () => {
+  it('returns 400 for a malformed patch', async () => {
     const reply = await call(server, 'PATCH', `${widgetsPath()}/w`, '{"spec":', MERGE);
     expect(reply.status).toBe(400);
     expect(reply.body.message).toMatch(/^error decoding patch: /);
@@ -94,7 +94,7 @@ describe('JSON patch', () => {
     expect(reply.body.metadata?.labels?.tier).toBe('gold');
   });
 
-  it('answers 422 when a test operation fails', async () => {
+  it('returns 422 when a test operation fails', async () => {
     const reply = await call(
       server,
       'PATCH',

@@ -9,7 +9,7 @@ describe('notifier Ready condition', () => {
   let cluster: TestCluster;
   let operator: TestOperator;
   let receiver: Receiver;
-  /** Once true, the receiver answers the broken notifier's requests with 200. */
+  /** Once true, the receiver responds to the broken notifier's requests with 200. */
   let brokenFixed = false;
 
   beforeAll(async () => {
@@ -78,6 +78,29 @@ describe('notifier Ready condition', () => {
 
     expect(condition?.message).toMatch(/http/);
     expect(condition?.message).not.toContain('secret-token');
+  });
+
+  it('rejects a link-local address before sending', async () => {
+    // Only the decision is checked: the operator refuses before it opens any connection.
+    await cluster.createSecret('shop', 'metadata', {
+      url: 'http://169.254.169.254/latest/meta-data',
+    });
+    await cluster.createNotifier('shop', 'metadata', {
+      app: 'metadata',
+      platform: 'webhook',
+      webhook: { urlSecretRef: { name: 'metadata', key: 'url' } },
+    });
+
+    const notifier = await cluster.waitForReady('shop', 'metadata', 'False', 'BlockedAddress');
+    const condition = notifier.status?.conditions?.find((each) => each.type === 'Ready');
+    expect(condition?.message).toContain('link-local');
+    expect(condition?.message).toContain('Secret "metadata" key "url"');
+    expect(condition?.message).not.toContain('meta-data');
+
+    const event = await cluster.createEvent('shop', { app: 'metadata', type: 'app_deployed' });
+    const final = await cluster.waitForFinal('shop', event.metadata!.name!);
+    expect(final.status?.phase).toBe('Failed');
+    expect(deliveryOf(final, 'metadata')?.attempts).toBe(1);
   });
 
   it('turns not Ready after repeated failures and Ready again after a success', async () => {

@@ -20,7 +20,7 @@ describe('operator restarted with SIGKILL', () => {
   let child: ChildProcess | undefined;
   let fast: Receiver;
   let slow: Receiver;
-  /** While true, the slow receiver accepts requests and never answers them. */
+  /** While true, the slow receiver accepts requests and never responds. */
   let slowHangs = false;
 
   beforeAll(async () => {

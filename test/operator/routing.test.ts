@@ -24,7 +24,7 @@ describe('operator routing', () => {
     await cluster?.close();
   });
 
-  /** A webhook notifier of `app` in `namespace` whose Secret points at the receiver. */
+  /** Creates a webhook notifier of `app` in `namespace` whose Secret points at the receiver. */
   async function webhookNotifier(
     namespace: string,
     name: string,

@@ -153,7 +153,7 @@ export async function startTestCluster(): Promise<TestCluster> {
   };
 }
 
-/** The delivery record of one notifier in an event's status. */
+/** Returns the delivery record of one notifier in an event's status. */
 export function deliveryOf(event: AppEventObject, notifier: string): DeliveryRecord | undefined {
   return event.status?.deliveries?.find((delivery) => delivery.notifier === notifier);
 }

@@ -52,7 +52,8 @@ export function writeRequest(api: ApiRequest, writeKind: WriteKind): WriteReques
     dryRun: queryDryRun(api.query),
   };
   if (api.path.subresource !== undefined) request.subresource = api.path.subresource;
-  if (api.version.deprecationWarning !== undefined)
+  if (api.version.deprecationWarning !== undefined) {
     api.warnings.push(api.version.deprecationWarning);
+  }
   return request;
 }

@@ -1,6 +1,6 @@
 /** PATCH handler: JSON patch, merge patch, strategic merge patch (built-ins) and server-side apply. */
 import { pruneUnknownFields } from '../admission.ts';
-import { presentObject, type ApiContext } from '../context.ts';
+import { readStoredObject, type ApiContext } from '../context.ts';
 import {
   ApiError,
   badRequest,
@@ -84,7 +84,7 @@ export async function handlePatch(
 
   const request = writeRequest(api, 'patch');
   const stored = requireObject(context, api.type, requestNamespace(api), name);
-  const current = presentObject(stored, api.type, api.version);
+  const current = readStoredObject(stored, api.type, api.version);
   const patched = patchObject(current, raw, contentType);
   const result = updateObject(context, request, name, patched, { requireResourceVersion: false });
   sendResourceObject(context, api, 200, result.object);
@@ -141,18 +141,15 @@ function scopeApplied(api: ApiRequest, applied: JsonObject): JsonObject {
   return applied;
 }
 
-/** Server-side apply: merges the configuration with field ownership, then stores the result. */
-function applyConfiguration(
-  context: ApiContext,
-  api: ApiRequest,
-  name: string,
-  raw: Buffer,
-): { object: JsonObject; created: boolean } {
+/** Decodes and checks an apply configuration against the URL, defaulting its name. */
+function decodeApplyConfiguration(api: ApiRequest, name: string, raw: Buffer): JsonObject {
   const decoded = decodeBody(raw, APPLY_PATCH);
-  if (!isJsonObject(decoded))
+  if (!isJsonObject(decoded)) {
     throw badRequest('error decoding patch: an apply configuration must be an object');
+  }
   checkTypeMeta(decoded, api.type, api.version);
   checkNamespaceMatches(decoded, requestNamespace(api));
+
   const metadata = metadataOf(decoded);
   if (metadata.managedFields !== undefined && metadata.managedFields !== null) {
     throw badRequest('metadata.managedFields must be nil');
@@ -164,12 +161,23 @@ function applyConfiguration(
     );
   }
   if (api.type.namespaced) metadata.namespace = requestNamespace(api);
+  return decoded;
+}
 
+/** Server-side apply: merges the configuration with field ownership, then stores the result. */
+function applyConfiguration(
+  context: ApiContext,
+  api: ApiRequest,
+  name: string,
+  raw: Buffer,
+): { object: JsonObject; created: boolean } {
+  const decoded = decodeApplyConfiguration(api, name, raw);
   const request = writeRequest(api, 'apply');
   pruneUnknownFields({ ...request, object: decoded, old: undefined });
   const applied = scopeApplied(api, decoded);
+
   const stored = context.store.get(typeKey(api.type), requestNamespace(api), name);
-  const live = stored === undefined ? undefined : presentObject(stored, api.type, api.version);
+  const live = stored === undefined ? undefined : readStoredObject(stored, api.type, api.version);
   const apiVersion = groupVersion(api.type.group, api.version.name);
   const outcome = serverSideApply({
     live,

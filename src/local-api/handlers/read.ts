@@ -1,5 +1,5 @@
 /** GET handlers: get, list and watch. */
-import { presentObject, type ApiContext } from '../context.ts';
+import { readStoredObject, type ApiContext } from '../context.ts';
 import { parseFilter } from '../filter.ts';
 import { listObjects } from '../list.ts';
 import { requireObject } from '../preconditions.ts';
@@ -13,7 +13,7 @@ import { requestNamespace } from './common.ts';
 export function handleGet(context: ApiContext, api: ApiRequest, name: string): void {
   const format = formatFor(api);
   const stored = requireObject(context, api.type, requestNamespace(api), name);
-  sendResourceObject(context, api, 200, presentObject(stored, api.type, api.version), format);
+  sendResourceObject(context, api, 200, readStoredObject(stored, api.type, api.version), format);
 }
 
 /** GET of a collection. */

@@ -36,6 +36,8 @@ describe('formats', () => {
     ['hexcolor', '#ff00AA', '#ff00a'],
     ['rgbcolor', 'rgb(255, 0, 10)', 'rgb(256,0,0)'],
     ['byte', 'aGVsbG8=', 'aGVsbG8'],
+    ['byte', '', 'a'],
+    ['byte', 'aGVsbG8h', 'aGVs bG8='],
     ['date', '2024-02-29', '2023-02-29'],
     ['date-time', '2024-05-01T10:20:30Z', '2024-05-01 10:20:30'],
     ['date-time', '2024-05-01T10:20:30.123+02:00', '2024-05-01T24:00:00Z'],
