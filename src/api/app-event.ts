@@ -46,6 +46,14 @@ export const appEventSpecSchema = z
       .max(256)
       .optional()
       .describe('Who or what caused the event, such as a user name or a pipeline.'),
+    notifiers: z
+      .array(objectNameSchema)
+      .max(32)
+      .optional()
+      .describe(
+        'Names of Notifiers in the namespace of the event that receive it whatever event types ' +
+          'they select, such as the notifiers an alert names. Inactive ones receive nothing.',
+      ),
     data: z
       .record(z.string(), z.unknown())
       .optional()

@@ -4,7 +4,7 @@ import {
   type AppEventStatus,
   type DeliveryRecord,
 } from '../api/app-event.ts';
-import type { RoutingTable } from '../routing/routing-table.ts';
+import type { NotifierRoute, RoutingTable } from '../routing/routing-table.ts';
 import type { Clock } from '../util/clock.ts';
 import type { Logger } from '../util/log.ts';
 import type { ObjectWithStatus, StatusWriter } from './status-writer.ts';
@@ -120,16 +120,21 @@ export class EventController {
       };
     }
 
-    const routes = this.options.routing.match(
-      event.metadata.namespace,
-      event.spec.app,
-      event.spec.type,
-    );
+    const { routes, missing } = routesFor(this.options.routing, event);
+    const missingNote =
+      missing.length > 0
+        ? `named notifiers not found or invalid: ${missing.map((name) => `"${name}"`).join(', ')}`
+        : undefined;
     if (routes.length === 0) {
       log.debug({ app: event.spec.app, type: event.spec.type }, 'no notifier matches app event');
       return {
         phase: 'NoMatch',
-        message: `no active notifier of app "${event.spec.app}" selects ${event.spec.type}`,
+        message: [
+          `no active notifier of app "${event.spec.app}" selects ${event.spec.type}`,
+          missingNote,
+        ]
+          .filter(Boolean)
+          .join('; '),
         processedAt,
         observedGeneration: generation,
       };
@@ -141,6 +146,7 @@ export class EventController {
     );
     return {
       phase: 'Pending',
+      ...(missingNote ? { message: missingNote } : {}),
       processedAt,
       observedGeneration: generation,
       deliveries: routes.map((route) => ({
@@ -151,6 +157,22 @@ export class EventController {
       })),
     };
   }
+}
+
+/** The notifiers an event goes to: those selecting its type, then the active ones it names. */
+function routesFor(
+  routing: RoutingTable,
+  event: AppEvent,
+): { routes: NotifierRoute[]; missing: string[] } {
+  const { namespace } = event.metadata;
+  const routes = [...routing.match(namespace, event.spec.app, event.spec.type)];
+  const missing: string[] = [];
+  for (const name of event.spec.notifiers ?? []) {
+    const route = routing.get(namespace, name);
+    if (!route) missing.push(name);
+    else if (route.active && !routes.some((each) => each.name === name)) routes.push(route);
+  }
+  return { routes, missing };
 }
 
 /** RFC 3339 with whole seconds, as Kubernetes writes timestamps. */

@@ -85,6 +85,20 @@ describe('operator routing', () => {
     expect(typesAt('/shop/custom')).toEqual(['app_crashed_repeated']);
   });
 
+  it('delivers to named notifiers whatever they select', async () => {
+    const event = await cluster.createEvent('shop', {
+      app: 'api',
+      type: 'app_restarted',
+      notifiers: ['deploys', 'no-such-notifier'],
+    });
+    const final = await cluster.waitForFinal('shop', event.metadata!.name!);
+
+    const notifiers = (final.status?.deliveries ?? []).map((delivery) => delivery.notifier).sort();
+    expect(notifiers).toEqual(['all', 'deploys']);
+    expect(final.status?.phase).toBe('Delivered');
+    expect(final.status?.message).toContain('"no-such-notifier"');
+  });
+
   it('records NoMatch for an inactive notifier', async () => {
     await webhookNotifier('shop', 'paused', 'paused-app', { selection: 'all' }, false);
 
