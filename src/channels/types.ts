@@ -26,6 +26,11 @@ export interface Notification {
    * sends it as the Herald-Delivery header.
    */
   deliveryId: string;
+  /**
+   * Link to the app on the dashboard, when the operator is given a dashboard base URL. Channels
+   * show it as a link; it never comes from the event, so it cannot be injected.
+   */
+  appUrl?: string;
 }
 
 /** The delivery target of one notifier. `url` is a secret, because chat webhook URLs carry a token. */

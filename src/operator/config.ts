@@ -23,6 +23,8 @@ export interface OperatorConfig {
   failureThreshold: number;
   /** Whether webhooks may target link-local and cloud metadata addresses. */
   allowLinkLocal: boolean;
+  /** Base URL of the dashboard; messages link to `<base>/<namespace>/<app>`. */
+  dashboardUrl: string | undefined;
   smtp: SmtpConfig | undefined;
   logLevel: string;
 }
@@ -254,9 +256,28 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): OperatorConf
     resyncIntervalMs: duration('resync-interval'),
     failureThreshold: integer('failure-threshold', 1),
     allowLinkLocal: flagValue('allow-link-local'),
+    dashboardUrl: dashboardUrl(raw('dashboard-url')),
     smtp: loadSmtpConfig(raw, integer, flagValue, env),
     logLevel: raw('log-level') ?? 'info',
   };
+}
+
+function dashboardUrl(text: string | undefined): string | undefined {
+  if (!text) return undefined;
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new ConfigError(
+      `invalid --dashboard-url (HERALD_DASHBOARD_URL): "${text}" is not an absolute URL; write it in full, such as https://dashboard.example.com/apps`,
+    );
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new ConfigError(
+      `invalid --dashboard-url (HERALD_DASHBOARD_URL): "${text}" must use https or http`,
+    );
+  }
+  return text.replace(/\/+$/, '');
 }
 
 function loadSmtpConfig(

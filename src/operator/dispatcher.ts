@@ -16,6 +16,8 @@ export interface DispatcherOptions {
   statusWriter: StatusWriter<AppEventStatus>;
   channels: ReadonlyMap<Platform, Channel>;
   context: Omit<ChannelContext, 'signal' | 'now'>;
+  /** Base URL of the dashboard, for the link to the app in each message. */
+  dashboardUrl?: string;
   /** Attempts per delivery, the first included, counted across operator restarts. */
   maxAttempts: number;
   retryBaseDelayMs: number;
@@ -97,7 +99,7 @@ export class Dispatcher implements DeliveryScheduler {
       event: name,
       notifier: delivery.notifier,
     });
-    const notification = toNotification(event, delivery);
+    const notification = toNotification(event, delivery, this.options.dashboardUrl);
     const remaining = Math.max(1, this.options.maxAttempts - delivery.attempts);
     const signal = this.abort.signal;
 
@@ -229,7 +231,11 @@ export class Dispatcher implements DeliveryScheduler {
   }
 }
 
-function toNotification(event: AppEvent, delivery: DeliveryRecord): Notification {
+function toNotification(
+  event: AppEvent,
+  delivery: DeliveryRecord,
+  dashboardUrl: string | undefined,
+): Notification {
   const info = eventTypeInfo(event.spec.type);
   return {
     event: {
@@ -250,5 +256,10 @@ function toNotification(event: AppEvent, delivery: DeliveryRecord): Notification
       platform: delivery.platform,
     },
     deliveryId: `${event.metadata.uid}.${delivery.notifier}`,
+    ...(dashboardUrl
+      ? {
+          appUrl: `${dashboardUrl}/${encodeURIComponent(event.metadata.namespace)}/${encodeURIComponent(event.spec.app)}`,
+        }
+      : {}),
   };
 }

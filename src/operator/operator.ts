@@ -74,6 +74,7 @@ export async function startOperator(options: OperatorOptions): Promise<RunningOp
     statusWriter: eventStatusWriter,
     channels,
     context: mail ? { http, mail } : { http },
+    ...(config.dashboardUrl ? { dashboardUrl: config.dashboardUrl } : {}),
     maxAttempts: config.maxAttempts,
     retryBaseDelayMs: config.retryBaseDelayMs,
     retryMaxDelayMs: config.retryMaxDelayMs,
