@@ -1,7 +1,16 @@
 import { dump } from 'js-yaml';
 import type { z } from 'zod';
+import { alertNames, alertSpecSchema, alertStatusSchema } from './alert.ts';
 import { appEventSpecSchema, appEventStatusSchema } from './app-event.ts';
-import { group, version, notifierNames, appEventNames, type ResourceNames } from './group.ts';
+import { appSpecSchema, appStatusSchema } from './app.ts';
+import {
+  group,
+  version,
+  notifierNames,
+  appEventNames,
+  appNames,
+  type ResourceNames,
+} from './group.ts';
 import { toStructuralSchema, type JsonSchemaProps } from './json-schema.ts';
 import { notifierSpecSchema, notifierStatusSchema, readyConditionType } from './notifier.ts';
 
@@ -120,10 +129,75 @@ export function appEventCrd(): CustomResourceDefinition {
   });
 }
 
+/** Builds the CustomResourceDefinition of the App kind. */
+export function appCrd(): CustomResourceDefinition {
+  return buildCrd({
+    names: appNames,
+    description:
+      'App names an application and the people behind it: its owner and collaborators. ' +
+      'Notifiers and AppEvents refer to it by name. An App is optional for routing; it gives ' +
+      'email notifiers their owner and collaborator recipients and a default notifier.',
+    spec: appSpecSchema,
+    status: appStatusSchema,
+    columns: [
+      {
+        name: 'Owner',
+        type: 'string',
+        jsonPath: '.spec.owner.email',
+        description: 'Owner of the app.',
+      },
+      {
+        name: 'Default Notifier',
+        type: 'string',
+        jsonPath: '.status.defaultNotifier',
+        description: 'Name of the default notifier.',
+      },
+      ageColumn,
+    ],
+  });
+}
+
+/** Builds the CustomResourceDefinition of the Alert kind. */
+export function alertCrd(): CustomResourceDefinition {
+  return buildCrd({
+    names: alertNames,
+    description:
+      'Alert watches one metric of one app in Prometheus. When the value stays above (or below) ' +
+      'the limit for the configured time, Herald creates an app_alert_triggered AppEvent for ' +
+      'the named notifiers, reminds while it fires, and sends a resolved notice when it stops.',
+    spec: alertSpecSchema,
+    status: alertStatusSchema,
+    columns: [
+      { name: 'App', type: 'string', jsonPath: '.spec.app', description: 'App of the alert.' },
+      {
+        name: 'Metric',
+        type: 'string',
+        jsonPath: '.spec.metric',
+        description: 'Metric the alert watches.',
+      },
+      {
+        name: 'State',
+        type: 'string',
+        jsonPath: '.status.state',
+        description: 'ok, pending or firing.',
+      },
+      {
+        name: 'Since',
+        type: 'date',
+        jsonPath: '.status.since',
+        description: 'Time since the alert entered its state.',
+      },
+      ageColumn,
+    ],
+  });
+}
+
 /** Every generated CRD with the file name it is committed under in `crds/`. */
 export const crdFiles: readonly { fileName: string; build: () => CustomResourceDefinition }[] = [
   { fileName: `${notifierNames.plural}.${group}.yaml`, build: notifierCrd },
   { fileName: `${appEventNames.plural}.${group}.yaml`, build: appEventCrd },
+  { fileName: `${appNames.plural}.${group}.yaml`, build: appCrd },
+  { fileName: `${alertNames.plural}.${group}.yaml`, build: alertCrd },
 ];
 
 /** Renders a CRD as the YAML committed in `crds/`, with a header saying how to regenerate it. */

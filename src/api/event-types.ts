@@ -61,6 +61,25 @@ export const namedSelections = {
     description: 'app_deployed only',
     members: new Map<EventType, string>([['app_deployed', 'the app was deployed']]),
   },
+  critical: {
+    description:
+      'the event types that need someone to act; resolved by the operator, so a release that ' +
+      'adds a critical type extends every notifier selecting critical',
+    members: new Map<EventType, string>([
+      [
+        'app_crashed',
+        'a crashing app is down or degraded for its users (2nd, 5th and 12th crash in a row)',
+      ],
+      ['app_alert_triggered', 'a metric alert of the app fired, was reminded or resolved'],
+      ['database_backup_failed', 'without a backup, data written since the last one can be lost'],
+      ['addon_suspended', 'the app cannot reach a suspended addon until it is resumed'],
+      [
+        'database_maintenance_planned',
+        'planned maintenance may interrupt the database; owners can prepare or reschedule',
+      ],
+      ['app_stopped', 'a stopped app serves no requests until someone starts it'],
+    ]),
+  },
   custom: {
     description: 'no event type by itself: only the types listed in events.types',
     members: new Map<EventType, string>(),

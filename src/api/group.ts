@@ -39,3 +39,13 @@ export const appEventNames = {
   shortNames: ['aev'],
   categories: [category],
 } as const satisfies ResourceNames;
+
+/** Names of the App kind. */
+export const appNames = {
+  kind: 'App',
+  listKind: 'AppList',
+  plural: 'apps',
+  singular: 'app',
+  shortNames: [],
+  categories: [category],
+} as const satisfies ResourceNames;

@@ -83,6 +83,24 @@ export const eventsRules: readonly CrossFieldRule<EventsFields>[] = [
   },
 ];
 
+/** Fields of `spec.email` that the cross-field rules read. */
+interface EmailFields {
+  to?: readonly string[] | undefined;
+  owner: boolean;
+  collaborators: boolean;
+}
+
+/** Rules on `spec.email`. */
+export const emailRules: readonly CrossFieldRule<EmailFields>[] = [
+  {
+    rule: '(has(self.to) && size(self.to) > 0) || self.owner || self.collaborators',
+    message: 'email needs a recipient: list addresses in to, or set owner or collaborators to true',
+    path: [],
+    reason: 'FieldValueRequired',
+    isValid: (email) => (email.to?.length ?? 0) > 0 || email.owner || email.collaborators,
+  },
+];
+
 function platformsUsing(block: 'email' | 'webhook'): readonly Platform[] {
   const entries = Object.entries(platformSettings) as [Platform, 'email' | 'webhook'][];
   return entries.filter(([, used]) => used === block).map(([platform]) => platform);

@@ -11,7 +11,8 @@ import {
 import { eventTypeNames, namedSelections, selectionNames } from './event-types.ts';
 import { apiVersion, notifierNames } from './group.ts';
 import { formatIssues, issueMessage } from './issues.ts';
-import { eventsRules, notifierSpecRules } from './notifier-rules.ts';
+import { emailRules, eventsRules, notifierSpecRules } from './notifier-rules.ts';
+import { collaboratorRoles } from './app.ts';
 import { asSet, withRules } from './rules.ts';
 
 /** Condition type that is True when a Notifier can deliver. */
@@ -53,20 +54,44 @@ const webhookSchema = z.object({
     ),
 });
 
-const emailSchema = z.object({
-  to: asSet(
-    z
-      .array(
-        z
-          .email({ error: 'must be an email address, such as ops@example.com' })
-          .max(254)
-          .describe('An email address.'),
-      )
-      .min(1)
-      .max(maxEmailRecipients),
-    'address',
-  ).describe('Addresses that receive each notification. At least one.'),
-});
+const emailSchema = withRules(
+  z.object({
+    to: asSet(
+      z
+        .array(
+          z
+            .email({ error: 'must be an email address, such as ops@example.com' })
+            .max(254)
+            .describe('An email address.'),
+        )
+        .max(maxEmailRecipients),
+      'address',
+    )
+      .optional()
+      .describe('Addresses that receive each notification, besides the owner and collaborators.'),
+    owner: z
+      .boolean()
+      .default(false)
+      .describe("Whether the app's owner, from the App resource, receives each notification."),
+    collaborators: z
+      .boolean()
+      .default(false)
+      .describe(
+        "Whether the app's collaborators who accepted their invitation, from the App resource, " +
+          'receive each notification. Recipients are resolved when a notification is sent.',
+      ),
+    collaboratorRoles: asSet(
+      z.array(z.enum(collaboratorRoles)).max(collaboratorRoles.length),
+      'role',
+    )
+      .optional()
+      .describe(
+        'Limits the collaborators to these roles. All roles when absent. Used only when ' +
+          'collaborators is true.',
+      ),
+  }),
+  emailRules,
+);
 
 /** Schema of a Notifier's spec. Parsing applies the defaults. */
 export const notifierSpecSchema = withRules(
@@ -92,7 +117,9 @@ export const notifierSpecSchema = withRules(
         'Incoming-webhook settings. Required for slack, webhook, rocketchat and mattermost; ' +
           'forbidden for email.',
       ),
-    email: emailSchema.optional().describe('Email settings. Required for email only.'),
+    email: emailSchema
+      .optional()
+      .describe('Email settings: who receives the notifications. Required for email only.'),
   }),
   notifierSpecRules,
 ).describe('Which events of which app are sent, and where.');

@@ -116,6 +116,11 @@ export const settings: readonly Setting[] = [
     boolean: true,
   },
   {
+    flag: 'dashboard-url',
+    env: 'HERALD_DASHBOARD_URL',
+    help: 'base URL of the dashboard; messages link to <url>/<namespace>/<app>',
+  },
+  {
     flag: 'smtp-host',
     env: 'HERALD_SMTP_HOST',
     help: 'SMTP server host; email notifiers fail without it',

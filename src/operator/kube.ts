@@ -1,9 +1,14 @@
 import {
   ApiException,
   CoreV1Api,
+  createConfiguration,
   CustomObjectsApi,
   KubeConfig,
+  ServerConfiguration,
+  type ApiConstructor,
+  type ApiType,
   type KubernetesObject,
+  type RequestContext,
 } from '@kubernetes/client-node';
 
 /** The API clients the operator uses, built from one kubeconfig. */
@@ -14,16 +19,67 @@ export interface KubeClients {
 }
 
 /**
+ * The User-Agent of every request the operator sends. API server audit logs show it, and the
+ * local API server records requests per user agent, which the RBAC test compares with deploy/.
+ */
+export const operatorUserAgent = 'herald-operator';
+
+/**
+ * A KubeConfig whose API clients and watches send `operatorUserAgent`. client-node sets the
+ * header in two places: `makeApiClient` adds a middleware with its own User-Agent, which runs
+ * after authentication, and `Watch` sends only the headers that authentication sets. So the
+ * header is set during authentication, and `makeApiClient` leaves out client-node's middleware.
+ */
+export class OperatorKubeConfig extends KubeConfig {
+  override async applySecurityAuthentication(context: RequestContext): Promise<void> {
+    await super.applySecurityAuthentication(context);
+    context.setHeaderParam('User-Agent', operatorUserAgent);
+  }
+
+  override makeApiClient<T extends ApiType>(apiClientType: ApiConstructor<T>): T {
+    const cluster = this.getCurrentCluster();
+    if (!cluster) {
+      throw new Error(
+        `kubeconfig context "${this.getCurrentContext()}" names no cluster; fix the context or set KUBECONFIG`,
+      );
+    }
+    const configuration = createConfiguration({
+      baseServer: new ServerConfiguration(cluster.server, {}),
+      authMethods: { default: this },
+    });
+    return new apiClientType(configuration);
+  }
+}
+
+/**
  * Loads the kubeconfig the way kubectl does: the in-cluster service account inside a pod,
  * otherwise `KUBECONFIG`, otherwise `~/.kube/config`.
  */
-export function loadKubeConfig(): KubeConfig {
-  const config = new KubeConfig();
+export function loadKubeConfig(): OperatorKubeConfig {
+  const config = new OperatorKubeConfig();
   config.loadFromDefault();
   return config;
 }
 
-export function createKubeClients(config: KubeConfig): KubeClients {
+/**
+ * Returns `config` as an OperatorKubeConfig, copying its clusters, users and contexts when it is
+ * a plain KubeConfig, so that every request built from the result carries `operatorUserAgent`.
+ */
+export function asOperatorKubeConfig(config: KubeConfig): OperatorKubeConfig {
+  if (config instanceof OperatorKubeConfig) return config;
+  const copy = new OperatorKubeConfig();
+  copy.loadFromOptions({
+    clusters: config.clusters,
+    users: config.users,
+    contexts: config.contexts,
+    currentContext: config.currentContext,
+  });
+  return copy;
+}
+
+/** Builds the operator's API clients; they and `config` in the result send `operatorUserAgent`. */
+export function createKubeClients(kubeConfig: KubeConfig): KubeClients {
+  const config = asOperatorKubeConfig(kubeConfig);
   return {
     config,
     customObjects: config.makeApiClient(CustomObjectsApi),

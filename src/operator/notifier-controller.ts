@@ -6,6 +6,7 @@ import { routeFromNotifier, type RoutingTable } from '../routing/routing-table.t
 import type { Clock } from '../util/clock.ts';
 import type { Logger } from '../util/log.ts';
 import { conditionMatches, setCondition, type ConditionValue } from './conditions.ts';
+import { resolveRecipients, type AppLookup } from './recipients.ts';
 import type { SecretReader } from './secrets.ts';
 import type { ObjectWithStatus, StatusWriter } from './status-writer.ts';
 
@@ -19,6 +20,8 @@ export interface NotifierControllerOptions {
   secrets: SecretReader;
   statusWriter: StatusWriter<NotifierStatus>;
   channels: ReadonlyMap<Platform, Channel>;
+  /** The App of an app name, for the owner and collaborator recipients of email notifiers. */
+  apps?: AppLookup;
   /** Whether webhooks may target link-local and cloud metadata addresses. */
   allowLinkLocal: boolean;
   /** Whether an SMTP server is configured; email notifiers are not Ready without one. */
@@ -91,6 +94,15 @@ export class NotifierController {
     this.options.routing.remove(namespaceOf(object), nameOf(object));
     this.states.delete(keyOf(object));
     this.options.statusWriter.forget(namespaceOf(object), nameOf(object));
+  }
+
+  /** Re-checks the Ready condition of every notifier of an app, after its App changed. */
+  refreshApp(namespace: string, app: string): void {
+    for (const [key, state] of this.states) {
+      if (state.notifier?.metadata.namespace === namespace && state.notifier.spec.app === app) {
+        void this.refreshReady(key);
+      }
+    }
   }
 
   /** The parsed Notifier currently known under that name, if it is usable. */
@@ -191,7 +203,14 @@ export class NotifierController {
     }
 
     const destination: Destination = {};
-    if (spec.email) destination.recipients = [...spec.email.to];
+    if (spec.email) {
+      const app = this.options.apps?.(namespace, spec.app);
+      const recipients = resolveRecipients(spec.email, namespace, spec.app, app);
+      if (!recipients.ok) {
+        return { ok: false, reason: 'NoRecipients', message: recipients.message, retryable: false };
+      }
+      destination.recipients = recipients.recipients;
+    }
     if (spec.platform === 'email' && !this.options.smtpConfigured) {
       return {
         ok: false,

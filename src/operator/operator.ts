@@ -1,6 +1,7 @@
 import type { KubeConfig, KubernetesListObject, KubernetesObject } from '@kubernetes/client-node';
 import type { AppEventStatus } from '../api/app-event.ts';
-import { appEventNames, group, notifierNames, version } from '../api/group.ts';
+import type { AppStatus } from '../api/app.ts';
+import { appEventNames, appNames, group, notifierNames, version } from '../api/group.ts';
 import type { NotifierStatus } from '../api/notifier.ts';
 import { channels } from '../channels/registry.ts';
 import { createHttpSender } from '../delivery/http-sender.ts';
@@ -10,6 +11,7 @@ import { RoutingTable } from '../routing/routing-table.ts';
 import { systemClock, type Clock } from '../util/clock.ts';
 import { silentLogger, type Logger } from '../util/log.ts';
 import type { OperatorConfig } from './config.ts';
+import { AppController } from './app-controller.ts';
 import { Dispatcher } from './dispatcher.ts';
 import { EventController } from './event-controller.ts';
 import { ResilientInformer } from './informer.ts';
@@ -37,6 +39,7 @@ export interface RunningOperator {
 
 type NotifierObject = KubernetesObject & ObjectWithStatus<NotifierStatus>;
 type AppEventObject = KubernetesObject & ObjectWithStatus<AppEventStatus>;
+type AppObject = KubernetesObject & ObjectWithStatus<AppStatus>;
 
 /**
  * Starts the operator: Notifier informers fill the routing table first, then AppEvent informers
@@ -56,7 +59,11 @@ export async function startOperator(options: OperatorOptions): Promise<RunningOp
   });
   const mail = config.smtp ? createMail(config) : undefined;
   const queues = new NotifierQueues({ clock });
+  // The App controller and the notifier controller refer to each other: apps give email
+  // recipients, notifiers are re-checked when their App changes.
+  let apps: AppController | undefined;
   const notifiers = new NotifierController({
+    apps: (namespace, app) => apps?.get(namespace, app),
     routing,
     secrets: new SecretReader({ core: clients.core, clock, ttlMs: config.secretCacheTtlMs }),
     statusWriter: statusWriter<NotifierStatus>(clients, notifierNames.plural, logger),
@@ -95,7 +102,32 @@ export async function startOperator(options: OperatorOptions): Promise<RunningOp
     informer<NotifierObject>(clients, notifierNames.plural, namespace, clock, logger, {
       add: (object) => notifiers.upsert(object),
       update: (object) => notifiers.upsert(object),
-      delete: (object) => notifiers.remove(object),
+      delete: (object) => {
+        notifiers.remove(object);
+        apps?.notifierRemoved(object.metadata?.namespace ?? '', object.metadata?.name ?? '');
+      },
+    }),
+  );
+  apps = new AppController({
+    api: clients.customObjects,
+    statusWriter: statusWriter<AppStatus>(clients, appNames.plural, logger),
+    notifier: (namespace, name) => {
+      for (const each of notifierInformers) {
+        const found = each.get(name, namespace);
+        if (found) return found;
+      }
+      return undefined;
+    },
+    onAppChanged: (namespace, app) => notifiers.refreshApp(namespace, app),
+    clock,
+    logger,
+  });
+  const appController = apps;
+  const appInformers = scopes.map((namespace) =>
+    informer<AppObject>(clients, appNames.plural, namespace, clock, logger, {
+      add: (object) => appController.upsert(object),
+      update: (object) => appController.upsert(object),
+      delete: (object) => appController.remove(object),
     }),
   );
   const onEvent = (object: AppEventObject) => {
@@ -114,7 +146,7 @@ export async function startOperator(options: OperatorOptions): Promise<RunningOp
   );
 
   // Routing decisions need every notifier, so events are watched only once notifiers are listed.
-  await Promise.all(notifierInformers.map((each) => each.start()));
+  await Promise.all([...notifierInformers, ...appInformers].map((each) => each.start()));
   await Promise.all(eventInformers.map((each) => each.start()));
   logger.info({ namespaces: config.namespaces, notifiers: routing.size }, 'operator started');
 
@@ -127,6 +159,7 @@ export async function startOperator(options: OperatorOptions): Promise<RunningOp
         return;
       }
       await notifiers.recheckNotReady();
+      await appController.resync();
       for (const each of eventInformers) {
         for (const object of each.list()) events.upsert(object);
       }
@@ -136,11 +169,16 @@ export async function startOperator(options: OperatorOptions): Promise<RunningOp
   return {
     routing,
     informerRestarts: () =>
-      [...notifierInformers, ...eventInformers].reduce((sum, each) => sum + each.restarts, 0),
+      [...notifierInformers, ...appInformers, ...eventInformers].reduce(
+        (sum, each) => sum + each.restarts,
+        0,
+      ),
     async stop() {
       resync.abort();
       dispatcher.stop();
-      await Promise.all([...notifierInformers, ...eventInformers].map((each) => each.stop()));
+      await Promise.all(
+        [...notifierInformers, ...appInformers, ...eventInformers].map((each) => each.stop()),
+      );
       await resyncLoop;
       await queues.close();
       await http.close();

@@ -33,6 +33,12 @@ export function routeFromNotifier(notifier: Notifier): NotifierRoute {
   };
 }
 
+/** Resolves a selection and the listed types into the event types delivered. */
+export type SelectionResolver = (
+  selection: SelectionName,
+  types: readonly EventType[],
+) => ReadonlySet<EventType>;
+
 /** The active routes of one app, per event type they select. */
 type AppIndex = Map<EventType, readonly NotifierRoute[]>;
 
@@ -48,9 +54,19 @@ const noRoutes: readonly NotifierRoute[] = Object.freeze([]);
  * are replaced, never changed, so an array returned by `match` stays valid after later changes.
  */
 export class RoutingTable {
+  private readonly resolve: SelectionResolver;
   private readonly routes = new Map<string, NotifierRoute>();
   /** Namespace, then app name, then event type. Nested maps spare a key string per lookup. */
   private readonly namespaces = new Map<string, Map<string, AppIndex>>();
+
+  /**
+   * `resolve` turns a route's selection and listed types into event types; the default uses the
+   * catalogue's named selections. Tests pass another to show that a selection is resolved here
+   * rather than copied into the Notifier.
+   */
+  constructor(options: { resolve?: SelectionResolver } = {}) {
+    this.resolve = options.resolve ?? selectedEventTypes;
+  }
 
   /** Number of routes, active or not. */
   get size(): number {
@@ -73,7 +89,7 @@ export class RoutingTable {
       index = new Map();
       apps.set(route.app, index);
     }
-    for (const type of selectedEventTypes(route.selection, route.types)) {
+    for (const type of this.resolve(route.selection, route.types)) {
       index.set(type, insertSorted(index.get(type) ?? noRoutes, route));
     }
   }

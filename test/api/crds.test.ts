@@ -171,7 +171,6 @@ describe('CRD structure', () => {
     ['notifiers', 'spec.events', ['selection']],
     ['notifiers', 'spec.webhook', ['urlSecretRef']],
     ['notifiers', 'spec.webhook.urlSecretRef', ['name', 'key']],
-    ['notifiers', 'spec.email', ['to']],
     [
       'notifiers',
       'status.conditions.[]',

@@ -65,8 +65,24 @@ describe('event type catalogue', () => {
 });
 
 describe('named selections', () => {
-  it('lists all, deployments and custom', () => {
-    expect(selectionNames).toEqual(['all', 'deployments', 'custom']);
+  it('lists all, deployments, critical and custom', () => {
+    expect(selectionNames).toEqual(['all', 'deployments', 'critical', 'custom']);
+  });
+
+  it('critical gives a reason for each member', () => {
+    for (const [type, reason] of namedSelections.critical.members) {
+      expect(isEventType(type)).toBe(true);
+      expect(reason.length).toBeGreaterThan(10);
+    }
+    for (const type of [
+      'app_crashed',
+      'app_alert_triggered',
+      'database_backup_failed',
+      'addon_suspended',
+      'database_maintenance_planned',
+    ] as const) {
+      expect(namedSelections.critical.members.has(type)).toBe(true);
+    }
   });
 
   it('all contains every type', () => {
@@ -98,6 +114,8 @@ describe('named selections', () => {
     ['deployments', ['app_deployed'], 1],
     ['custom', [], 0],
     ['custom', ['app_crashed', 'app_stopped'], 2],
+    ['critical', [], 6],
+    ['critical', ['app_deployed'], 7],
   ] as const)('selectedEventTypes(%s, %j) has %i types', (selection, types, count) => {
     const selected = selectedEventTypes(selection, types);
     expect(selected.size).toBe(count);
@@ -107,7 +125,8 @@ describe('named selections', () => {
   it.each([
     ['all', true],
     ['custom', true],
-    ['critical', false],
+    ['critical', true],
+    ['urgent', false],
     ['constructor', false],
   ])('isSelectionName(%j) is %s', (value, expected) => {
     expect(isSelectionName(value)).toBe(expected);

@@ -132,7 +132,7 @@ describe('notifier schemas', () => {
       platform: 'email',
       active: true,
       events: { selection: 'all' },
-      email: { to: ['ops@example.com'] },
+      email: { to: ['ops@example.com'], owner: false, collaborators: false },
     });
   });
 

@@ -167,9 +167,9 @@ export const notifierSpecCases: SpecCase[] = [
       app: 'shop-api',
       platform: 'slack',
       webhook: slackWebhook,
-      events: { selection: 'critical' },
+      events: { selection: 'urgent' },
     },
-    error: 'spec.events.selection: must be one of: "all", "deployments", "custom"',
+    error: 'spec.events.selection: must be one of: "all", "deployments", "critical", "custom"',
   },
   {
     name: 'types without selection',
@@ -184,7 +184,8 @@ export const notifierSpecCases: SpecCase[] = [
   {
     name: 'no recipient',
     spec: { app: 'shop-api', platform: 'email', email: { to: [] } },
-    error: 'spec.email.to: must list at least 1 item',
+    error:
+      'spec.email: email needs a recipient: list addresses in to, or set owner or collaborators to true',
   },
   {
     name: 'invalid address',

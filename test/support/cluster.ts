@@ -6,6 +6,7 @@ import {
   type KubernetesObject,
 } from '@kubernetes/client-node';
 import type { AppEventSpec, AppEventStatus, DeliveryRecord } from '../../src/api/app-event.ts';
+import type { AppSpecInput, AppStatus } from '../../src/api/app.ts';
 import { group, version } from '../../src/api/group.ts';
 import type { NotifierSpecInput, NotifierStatus } from '../../src/api/notifier.ts';
 import { startLocalApiServer, type LocalApiServer } from '../../src/local-api/index.ts';
@@ -23,6 +24,7 @@ export interface SchemaNode {
 }
 
 export type AppEventObject = KubernetesObject & { spec: AppEventSpec; status?: AppEventStatus };
+export type AppObject = KubernetesObject & { spec: AppSpecInput; status?: AppStatus };
 export type NotifierObject = KubernetesObject & {
   spec: NotifierSpecInput;
   status?: NotifierStatus;
@@ -40,6 +42,9 @@ export interface TestCluster {
   patchNotifier(namespace: string, name: string, spec: Partial<NotifierSpecInput>): Promise<void>;
   deleteNotifier(namespace: string, name: string): Promise<void>;
   createEvent(namespace: string, spec: AppEventSpec, name?: string): Promise<AppEventObject>;
+  createApp(namespace: string, name: string, spec: AppSpecInput): Promise<AppObject>;
+  replaceApp(namespace: string, name: string, spec: AppSpecInput): Promise<void>;
+  getApp(namespace: string, name: string): Promise<AppObject>;
   getEvent(namespace: string, name: string): Promise<AppEventObject>;
   getNotifier(namespace: string, name: string): Promise<NotifierObject>;
   /**
@@ -69,6 +74,7 @@ export async function startTestCluster(): Promise<TestCluster> {
   const core = kubeConfig.makeApiClient(CoreV1Api);
   const notifiers = { group, version, plural: 'notifiers' };
   const appevents = { group, version, plural: 'appevents' };
+  const apps = { group, version, plural: 'apps' };
 
   const getEvent = async (namespace: string, name: string) =>
     (await custom.getNamespacedCustomObject({ ...appevents, namespace, name })) as AppEventObject;
@@ -115,6 +121,29 @@ export async function startTestCluster(): Promise<TestCluster> {
         namespace,
         body: { apiVersion: `${group}/${version}`, kind: 'AppEvent', metadata, spec },
       })) as AppEventObject;
+    },
+    async createApp(namespace, name, spec) {
+      return (await custom.createNamespacedCustomObject({
+        ...apps,
+        namespace,
+        body: { apiVersion: `${group}/${version}`, kind: 'App', metadata: { name }, spec },
+      })) as AppObject;
+    },
+    async replaceApp(namespace, name, spec) {
+      const current = (await custom.getNamespacedCustomObject({
+        ...apps,
+        namespace,
+        name,
+      })) as AppObject;
+      await custom.replaceNamespacedCustomObject({
+        ...apps,
+        namespace,
+        name,
+        body: { ...current, spec },
+      });
+    },
+    async getApp(namespace, name) {
+      return (await custom.getNamespacedCustomObject({ ...apps, namespace, name })) as AppObject;
     },
     getEvent,
     getNotifier,
