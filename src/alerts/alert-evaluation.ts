@@ -1,8 +1,4 @@
-import {
-  parseGoDuration,
-  type AlertMetric,
-  type AlertSpec,
-} from '../api/alert.ts';
+import { parseGoDuration, type AlertMetric, type AlertSpec } from '../api/alert.ts';
 import { metricCatalogue } from './metric-catalogue.ts';
 import { renderQuery, templateValues } from './query-template.ts';
 import type { AlertRule } from './state-machine.ts';
@@ -10,7 +6,7 @@ import type { AlertRule } from './state-machine.ts';
 /** The PromQL template of every metric: the catalogue's, or an override from the configuration. */
 export type MetricQueries = Readonly<Record<AlertMetric, string>>;
 
-/** The default PromQL template of every metric. */
+/** Returns the default PromQL template of every metric. */
 export function defaultQueries(): MetricQueries {
   const queries = {} as Record<AlertMetric, string>;
   for (const [metric, info] of Object.entries(metricCatalogue)) {

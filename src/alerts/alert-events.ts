@@ -72,6 +72,7 @@ export function triggeredEvent(
       direction: spec.direction,
       containerType: spec.containerType,
       heldFor: formatDuration(notification.heldForMs),
+      since: timestamp(now - notification.heldForMs),
     },
   });
 }

@@ -25,7 +25,7 @@ export function formatDuration(ms: number): string {
   return text;
 }
 
-/** What a notification message describes. */
+/** Input of alertMessage: the notification and the alert it is about. */
 export interface AlertMessageInput {
   kind: NotificationKind;
   alertName: string;
@@ -43,7 +43,7 @@ export function alertMessage(input: AlertMessageInput): string {
   const { spec } = input;
   const subject = `${metricCatalogue[spec.metric].title} of ${scope(spec)}`;
   const value = formatMetricValue(spec, input.value);
-  const limit = `the limit of ${formatMetricValue(spec, spec.limit)}`;
+  const limit = `the alert limit of ${formatLimit(spec)}`;
   const held = formatDuration(input.heldForMs);
   const name = `alert ${input.alertName}`;
 
@@ -55,6 +55,12 @@ export function alertMessage(input: AlertMessageInput): string {
     case 'resolved':
       return `Resolved: ${subject} is ${value}, no longer ${spec.direction} ${limit}; the condition held for ${held} (${name}).`;
   }
+}
+
+/** Formats the limit without repeating what a percentage is of: "80%" or "450 ms". */
+function formatLimit(spec: AlertSpec): string {
+  if (metricCatalogue[spec.metric].percent) return `${roundTo(spec.limit * 100, 1)}%`;
+  return formatMetricValue(spec, spec.limit);
 }
 
 function scope(spec: AlertSpec): string {

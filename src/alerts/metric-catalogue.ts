@@ -1,6 +1,6 @@
 import type { AlertMetric } from '../api/alert.ts';
 
-/** What an alert metric measures and how the operator queries it. */
+/** Description of an alert metric: its wording, its unit and how the operator queries it. */
 export interface MetricInfo {
   /** Words that name the metric in a message, such as "CPU usage". */
   readonly title: string;
@@ -10,7 +10,7 @@ export interface MetricInfo {
   readonly percent: boolean;
   /** Whether the query measures the pods of one container type rather than the whole app. */
   readonly perContainerType: boolean;
-  /** What the default query needs from the cluster; shown when it returns no data. */
+  /** Requirements of the default query on the cluster, shown when it returns no data. */
   readonly prerequisites: string;
   /** Default PromQL template; docs/alerts.md lists its variables. */
   readonly query: string;

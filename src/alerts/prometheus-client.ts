@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 
 /**
- * Where a failed query went wrong. `server`: Prometheus was unreachable, slow, failing or sent a
+ * Part at fault in a failed query. `server`: Prometheus was unreachable, slow, failing or sent a
  * malformed response, which affects every alert alike. `query`: Prometheus rejected this query
  * or its result cannot be compared with a limit.
  */
@@ -10,8 +10,7 @@ export type QueryFailureScope = 'server' | 'query';
 
 /** Result of an instant query that must return exactly one finite number. */
 export type QueryResult =
-  | { ok: true; value: number }
-  | { ok: false; scope: QueryFailureScope; message: string };
+  { ok: true; value: number } | { ok: false; scope: QueryFailureScope; message: string };
 
 /** Options of a Prometheus client. */
 export interface PrometheusClientOptions {
@@ -37,7 +36,9 @@ const responseSchema = z.discriminatedUnion('status', [
     data: z.discriminatedUnion('resultType', [
       z.object({
         resultType: z.literal('vector'),
-        result: z.array(z.object({ metric: z.record(z.string(), z.string()), value: sampleSchema })),
+        result: z.array(
+          z.object({ metric: z.record(z.string(), z.string()), value: sampleSchema }),
+        ),
       }),
       z.object({ resultType: z.literal('scalar'), result: sampleSchema }),
       z.object({ resultType: z.literal('matrix'), result: z.array(z.unknown()) }),
@@ -49,7 +50,7 @@ const responseSchema = z.discriminatedUnion('status', [
 
 type PrometheusResponse = z.output<typeof responseSchema>;
 
-/** Longest part of a Prometheus error message kept in a status. */
+/** Maximum length, in characters, of a Prometheus error message kept in a status. */
 const maxMessageLength = 300;
 
 /** Creates a client for the Prometheus HTTP API at `options.url`. */
@@ -126,7 +127,9 @@ function interpret(status: number, text: string): QueryResult {
 }
 
 /** Extracts the one number of a vector or scalar result. */
-function singleValue(data: Extract<PrometheusResponse, { status: 'success' }>['data']): QueryResult {
+function singleValue(
+  data: Extract<PrometheusResponse, { status: 'success' }>['data'],
+): QueryResult {
   let text: string;
   if (data.resultType === 'scalar') {
     text = data.result[1];
@@ -169,7 +172,7 @@ async function readToken(
 }
 
 function describeFetchError(error: unknown, timeout: AbortSignal, timeoutMs: number): string {
-  if (timeout.aborted) return `Prometheus did not answer within ${timeoutMs} ms`;
+  if (timeout.aborted) return `Prometheus query timed out after ${timeoutMs} ms`;
   const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
   const code = (cause as NodeJS.ErrnoException | undefined)?.code;
   if (code) return `connecting to Prometheus failed with ${code}`;

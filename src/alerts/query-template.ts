@@ -75,7 +75,7 @@ export function templateValues(
  */
 export function kubeStateMetricsMatchers(labels: Readonly<Record<string, string>>): string {
   return Object.entries(labels)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .sort(([a], [b]) => a.localeCompare(b))
     .map(([key, value]) => `label_${key.replace(/[^A-Za-z0-9_]/g, '_')}=${JSON.stringify(value)}`)
     .join(', ');
 }

@@ -20,8 +20,8 @@ export type NotificationKind = 'firing' | 'reminder' | 'resolved';
 export interface AlertNotification {
   kind: NotificationKind;
   /**
-   * Identifies this notification among all of the alert's notifications. The same status and
-   * time always give the same key, so a retried or restarted evaluation names the same AppEvent.
+   * Identifies this notification among all of the alert's notifications. The key derives from the
+   * status alone, so a retried or restarted evaluation names the same AppEvent.
    */
   key: string;
   /** Value of the metric that caused it. */
@@ -36,18 +36,18 @@ export interface Transition {
   notification?: AlertNotification;
 }
 
-/** Whether `value` meets the alert's condition. Equal to the limit never holds. */
-export function conditionHolds(rule: AlertRule, value: number): boolean {
+/** Returns whether `value` meets the alert's condition. A value equal to the limit never does. */
+export function meetsCondition(rule: AlertRule, value: number): boolean {
   return rule.direction === 'above' ? value > rule.limit : value < rule.limit;
 }
 
 /**
  * Computes the next status of an alert from its current status, one observation and the time
  * `now` (ms since the epoch):
- * - ok -> pending when the condition first holds (straight to firing when `forMs` is 0);
- * - pending -> firing once it has held for `forMs`, with a firing notification;
+ * - ok -> pending when the condition is first met (straight to firing when `forMs` is 0);
+ * - pending -> firing once it has been met for `forMs`, with a firing notification;
  * - firing: a reminder once `remindMs` has passed since the last notification;
- * - pending -> ok, or firing -> ok with a resolved notification, when it stops holding.
+ * - pending -> ok, or firing -> ok with a resolved notification, once it is no longer met.
  * A failed observation changes nothing but `evaluationError`, so an outage can neither fire nor
  * resolve an alert.
  */
@@ -62,15 +62,17 @@ export function nextStatus(
   }
 
   const { evaluationError: _cleared, ...current } = status;
-  const { value } = observation;
-  const holds = conditionHolds(rule, value);
+  const met = meetsCondition(rule, observation.value);
+  const value = significant(observation.value);
   switch (current.state ?? 'ok') {
     case 'ok':
-      return holds ? start(current, rule, value, now) : { status: current };
+      return met ? start(current, rule, value, now) : { status: current };
     case 'pending':
-      return holds ? fireWhenDue(current, rule, value, now) : { status: okStatus(current, value, now) };
+      return met
+        ? fireWhenDue(current, rule, value, now)
+        : { status: okStatus(current, value, now) };
     case 'firing':
-      return holds ? remindWhenDue(current, rule, value, now) : resolve(current, value, now);
+      return met ? remindWhenDue(current, rule, value, now) : resolve(current, value, now);
   }
 }
 
@@ -113,7 +115,12 @@ function fireWhenDue(status: AlertStatus, rule: AlertRule, value: number, now: n
   };
 }
 
-function remindWhenDue(status: AlertStatus, rule: AlertRule, value: number, now: number): Transition {
+function remindWhenDue(
+  status: AlertStatus,
+  rule: AlertRule,
+  value: number,
+  now: number,
+): Transition {
   const last = status.lastNotifiedAt ?? status.since;
   if (rule.remindMs <= 0 || last === undefined) return { status };
   if (now - Date.parse(last) < rule.remindMs) return { status };
@@ -148,7 +155,12 @@ function okStatus(status: AlertStatus, value: number, now: number): AlertStatus 
   return { ...rest, state: 'ok', since: timestamp(now), value };
 }
 
-/** RFC 3339 with whole seconds, as Kubernetes writes timestamps. */
+/** Rounds a value to 6 significant digits for the status and events; comparisons use it whole. */
+function significant(value: number): number {
+  return Number(value.toPrecision(6));
+}
+
+/** Formats a time in ms as RFC 3339 with whole seconds, as Kubernetes writes timestamps. */
 export function timestamp(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }

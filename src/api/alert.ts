@@ -72,12 +72,9 @@ export function parseGoDuration(text: string): number | undefined {
   return total;
 }
 
-const durationSchema = z
-  .string()
-  .max(64)
-  .regex(durationPattern, {
-    error: 'must be a duration in the Go form, such as 30s, 5m or 1h30m (units: h, m, s, ms)',
-  });
+const durationSchema = z.string().max(64).regex(durationPattern, {
+  error: 'must be a duration in the Go form, such as 30s, 5m or 1h30m (units: h, m, s, ms)',
+});
 
 /** Label key: an optional DNS subdomain prefix and "/", then a name of at most 63 characters. */
 const labelKeySource =
@@ -168,10 +165,7 @@ export const alertSpecSchema = withRules(
         'While the alert fires, a reminder is sent this often, in the Go duration form. Absent ' +
           'or 0s: no reminders.',
       ),
-    notifiers: asSet(
-      z.array(objectNameSchema).min(1).max(maxAlertNotifiers),
-      'notifier',
-    ).describe(
+    notifiers: asSet(z.array(objectNameSchema).min(1).max(maxAlertNotifiers), 'notifier').describe(
       'Names of the Notifiers, in the namespace of the Alert, that receive the notifications ' +
         'whatever event types they select. Notifiers of the app that select ' +
         'app_alert_triggered receive them too.',

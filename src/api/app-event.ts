@@ -8,6 +8,7 @@ import {
   objectNameSchema,
   platformSchema,
 } from './common.ts';
+import { eventDataDescription } from './event-data.ts';
 import { eventTypes } from './event-types.ts';
 import { apiVersion, appEventNames } from './group.ts';
 import { formatIssues, issueMessage } from './issues.ts';
@@ -58,10 +59,7 @@ export const appEventSpecSchema = z
       .record(z.string(), z.unknown())
       .optional()
       .meta({ 'x-kubernetes-preserve-unknown-fields': true })
-      .describe(
-        'Free-form details of the event, whose keys depend on the event type, such as the ' +
-          'deployed image of app_deployed. Notifications may show them.',
-      ),
+      .describe(eventDataDescription()),
   })
   .meta({
     'x-kubernetes-validations': [{ rule: 'self == oldSelf', message: 'spec is immutable' }],
@@ -109,6 +107,14 @@ export const appEventStatusSchema = z
     processedAt: dateTimeSchema
       .optional()
       .describe('When the operator matched the event against the Notifiers.'),
+    crashCount: z
+      .int()
+      .min(1)
+      .optional()
+      .describe(
+        'For app_crashed: the position of this crash in the run of crashes in a row, counted ' +
+          'by the operator. Notifiers selecting app_crashed are told of the 2nd, 5th and 12th.',
+      ),
     observedGeneration: generationSchema
       .optional()
       .describe('metadata.generation of the AppEvent the operator last processed.'),

@@ -105,6 +105,7 @@ export const objectMetaSchema = z.looseObject({
   generation: generationSchema,
   resourceVersion: z.string().optional(),
   creationTimestamp: z.string().optional(),
+  annotations: z.record(z.string(), z.string()).optional(),
 });
 
 /** Object metadata as parsed by `objectMetaSchema`. */

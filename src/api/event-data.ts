@@ -5,14 +5,7 @@ import type { EventType } from './event-types.ts';
  * they format a value, and show a value of the wrong kind as plain JSON instead.
  */
 export type EventDataKind =
-  | 'string'
-  | 'integer'
-  | 'number'
-  | 'duration'
-  | 'date-time'
-  | 'names'
-  | 'formation'
-  | 'enum';
+  'string' | 'integer' | 'number' | 'duration' | 'date-time' | 'names' | 'formation' | 'enum';
 
 /** One documented field of an event type's `spec.data`. */
 export interface EventDataField {
@@ -108,7 +101,7 @@ const variableFields: readonly EventDataField[] = [
   {
     name: 'values',
     kind: 'names',
-    label: 'Variables',
+    label: 'Values',
     description:
       'Not needed: send names in variables. An emitter that sends a map of name to value here ' +
       'gets the names shown and the values left out, because values are often secrets.',
@@ -150,6 +143,14 @@ const crashFields: readonly EventDataField[] = [
   },
 ];
 
+const alertNameField: EventDataField = {
+  name: 'alert',
+  kind: 'string',
+  label: 'Alert',
+  description: 'Name of the Alert resource.',
+  showValue: true,
+};
+
 const metricField: EventDataField = {
   name: 'metric',
   kind: 'string',
@@ -163,7 +164,7 @@ const alertRuleFields: readonly EventDataField[] = [
   {
     name: 'limit',
     kind: 'number',
-    unit: 'the unit field',
+    unit: 'from unit',
     label: 'Limit',
     description: 'Limit the metric is compared with.',
     showValue: true,
@@ -172,7 +173,10 @@ const alertRuleFields: readonly EventDataField[] = [
     name: 'unit',
     kind: 'string',
     label: 'Unit',
-    description: 'Unit of value and limit, such as %, MB or req/min.',
+    description:
+      'Unit of value and limit, such as %, ms or req/s. A unit "fraction of X", such as ' +
+      '"fraction of the CPU limit", means value and limit are fractions, which notifications ' +
+      'show as percentages of X.',
     showValue: true,
   },
   {
@@ -192,12 +196,34 @@ const alertRuleFields: readonly EventDataField[] = [
   },
 ];
 
+const alertLifecycleFields: readonly EventDataField[] = [
+  alertNameField,
+  metricField,
+  ...alertRuleFields,
+  {
+    name: 'for',
+    kind: 'duration',
+    unit: 'seconds',
+    label: 'For',
+    description: `How long the metric must stay past the limit before the alert fires: ${durationText}.`,
+    showValue: true,
+  },
+  {
+    name: 'notifiers',
+    kind: 'names',
+    label: 'Notifiers',
+    description: 'Notifiers the alert sends to, as a list or a comma-separated string.',
+    showValue: true,
+  },
+];
+
 const alertTriggeredFields: readonly EventDataField[] = [
+  alertNameField,
   metricField,
   {
     name: 'value',
     kind: 'number',
-    unit: 'the unit field',
+    unit: 'from unit',
     label: 'Value',
     description: 'Value of the metric when the notification was sent.',
     showValue: true,
@@ -229,6 +255,17 @@ const alertTriggeredFields: readonly EventDataField[] = [
       'state as firing.',
     showValue: true,
   },
+  {
+    name: 'message',
+    kind: 'string',
+    label: 'Message',
+    description:
+      'Sentence for people about what happened, such as "Firing: CPU usage of the web ' +
+      'containers of shop-api is 93% of the CPU limit, above the limit of 80% of the CPU limit ' +
+      'for 6m10s". Notifications show it as the summary, and write one from the other fields ' +
+      'when it is absent.',
+    showValue: true,
+  },
 ];
 
 const backupFields: readonly EventDataField[] = [
@@ -253,6 +290,10 @@ function spec(fields: readonly EventDataField[], showUndocumentedValues = true):
   return { fields, showUndocumentedValues };
 }
 
+const alertLifecycleSpec = spec(alertLifecycleFields);
+const crashSpec = spec(crashFields);
+const variableSpec = spec(variableFields, false);
+
 /**
  * The documented `spec.data` fields of each event type that has known details, in the order
  * notifications show them. Emitters write these keys and notifications lay them out, so both
@@ -260,19 +301,19 @@ function spec(fields: readonly EventDataField[], showUndocumentedValues = true):
  * Any other key is kept and shown as a plain detail.
  */
 export const eventDataSpecs: Readonly<Partial<Record<EventType, EventDataSpec>>> = {
-  alert_added: spec([metricField, ...alertRuleFields]),
-  alert_deleted: spec([metricField, ...alertRuleFields]),
+  alert_added: alertLifecycleSpec,
+  alert_deleted: alertLifecycleSpec,
   app_alert_triggered: spec(alertTriggeredFields),
-  app_crashed: spec(crashFields),
-  app_crashed_repeated: spec(crashFields),
+  app_crashed: crashSpec,
+  app_crashed_repeated: crashSpec,
   app_deployed: spec(deploymentFields),
   app_scaled: spec(scaleFields),
   database_backup_failed: spec([...backupFields, backupErrorField]),
   database_backup_succeeded: spec(backupFields),
-  variable_added: spec(variableFields, false),
-  variable_bulk_edited: spec(variableFields, false),
-  variable_edited: spec(variableFields, false),
-  variable_removed: spec(variableFields, false),
+  variable_added: variableSpec,
+  variable_bulk_edited: variableSpec,
+  variable_edited: variableSpec,
+  variable_removed: variableSpec,
 };
 
 const specByType = new Map<string, EventDataSpec>(Object.entries(eventDataSpecs));
@@ -299,25 +340,39 @@ export function describeKind(field: EventDataField): string {
     case 'formation':
       return 'map of string to integer';
     case 'enum':
-      return (field.values ?? []).join(' | ');
+      return listAlternatives(field.values ?? []);
     default:
       return field.kind;
   }
 }
 
 /**
- * Description of `AppEvent.spec.data` for the CRD: the rule for free-form keys, then one line
- * per event type with its documented fields.
+ * Description of `AppEvent.spec.data` for the CRD: the rule for free-form keys, then one line per
+ * group of event types that share their documented fields. Fields whose values are never shown
+ * are left out, because emitters should not send them.
  */
 export function eventDataDescription(): string {
-  const lines = Object.entries(eventDataSpecs).map(([type, { fields }]) => {
-    const list = fields.map((field) => `${field.name} (${describeKind(field)})`).join(', ');
-    return `${type}: ${list}.`;
+  const typesBySpec = new Map<EventDataSpec, string[]>();
+  for (const [type, spec] of Object.entries(eventDataSpecs)) {
+    typesBySpec.set(spec, [...(typesBySpec.get(spec) ?? []), type]);
+  }
+
+  const lines = Array.from(typesBySpec, ([spec, types]) => {
+    const shown = spec.fields.filter((field) => field.showValue);
+    const list = shown.map((field) => `${field.name} (${describeKind(field)})`).join(', ');
+    return `${types.join(', ')}: ${list}.`;
   });
   return [
     'Details of the event, whose keys depend on the event type. Any keys are kept. ' +
-      'Notifications lay out the documented keys below and list the others. Values of ' +
-      'variables are never shown: send variable names only. Documented keys:',
+      'Notifications lay out the documented keys below and list the others. A duration is a ' +
+      'number of seconds or a string such as 2m30s. Values of variables are never shown, so ' +
+      'send variable names only. docs/events.md describes each key. Documented keys:',
     ...lines,
   ].join('\n');
+}
+
+/** Joins ["a", "b", "c"] as "a, b or c". */
+function listAlternatives(values: readonly string[]): string {
+  if (values.length <= 1) return values.join('');
+  return `${values.slice(0, -1).join(', ')} or ${values.at(-1)}`;
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import {
   appNameSchema,
+  dateTimeSchema,
   conditionSchema,
   eventTypeSchema,
   generationSchema,
@@ -17,6 +18,13 @@ import { asSet, withRules } from './rules.ts';
 
 /** Condition type that is True when a Notifier can deliver. */
 export const readyConditionType = 'Ready';
+
+/**
+ * Annotation that asks the operator to send one test notification through the Notifier. Each
+ * new value sends one, for example `kubectl annotate notifier NAME herald.dev/send-test=$(date +%s)
+ * --overwrite`.
+ */
+export const testAnnotation = 'herald.dev/send-test';
 
 /** Maximum number of addresses in `spec.email.to`. */
 export const maxEmailRecipients = 50;
@@ -138,6 +146,21 @@ export const notifierStatusSchema = z
       .describe(
         'Current state of the Notifier. Ready is True when the Notifier can deliver: its ' +
           'Secrets exist and hold the referenced keys.',
+      ),
+    lastTest: z
+      .object({
+        request: z
+          .string()
+          .max(256)
+          .describe(`Value of the ${testAnnotation} annotation that asked for the test.`),
+        sentAt: dateTimeSchema.describe('When the test notification was attempted.'),
+        outcome: z.enum(['Delivered', 'Failed']).describe('Whether the platform accepted it.'),
+        message: z.string().max(1024).optional().describe('Why it failed, with secrets masked.'),
+      })
+      .optional()
+      .describe(
+        `Outcome of the last test notification, asked for by setting the ${testAnnotation} ` +
+          'annotation to a new value.',
       ),
   })
   .describe('State of the Notifier, written by the operator.');

@@ -1,14 +1,12 @@
 import {
-  dataFields,
   ellipsis,
   fitText,
   maxLabelLength,
   maxValueLength,
-  summaryFields,
   type DetailField,
   type Escaper,
 } from './format.ts';
-import type { NotificationEvent } from './types.ts';
+import type { Message } from './message.ts';
 
 /**
  * Neutralising of event text for the markdown chat platforms, Mattermost and Rocket.Chat.
@@ -88,26 +86,42 @@ export interface ChatField {
 /** Herald's cap on the fields of one chat attachment, because neither platform documents one. */
 export const maxChatFields = 20;
 
+/**
+ * Herald's cap on the field values of one attachment together, in characters after escaping. With
+ * the other texts of a message it keeps a post under 16383 characters, Mattermost's default
+ * maximum post size, so that a message with many long details is cut rather than rejected.
+ */
+export const maxChatFieldValuesLength = 6000;
+
 /** Values up to this length are shown side by side with the next field. */
 const shortValueLength = 40;
 
 /**
- * Builds the attachment fields of an event: app, namespace, time and actor, then the data
- * fields. Titles are neutralised as plain text, values with `valueEscaper`. Past maxChatFields,
- * the last field counts the fields left out.
+ * Builds the attachment fields of a message: app, namespace, time and actor, then the details.
+ * Titles are neutralised as plain text, values with `valueEscaper`. Past maxChatFields, the last
+ * field counts the fields left out. Once the values reach maxChatFieldValuesLength, the
+ * remaining values are cut to "…".
  */
-export function chatFields(event: NotificationEvent, valueEscaper: Escaper): ChatField[] {
-  const toField = (field: DetailField): ChatField => ({
-    title: fitText(field.label, maxLabelLength, plainChatText),
-    value: fitText(field.value, maxValueLength * 2, valueEscaper),
-    short: field.value.length <= shortValueLength,
+export function chatFields(message: Message, valueEscaper: Escaper): ChatField[] {
+  const all = [...message.context, ...message.details];
+  const overflow = all.length > maxChatFields;
+  const visible = overflow ? all.slice(0, maxChatFields - 1) : all;
+
+  const marker = `${all.length - visible.length} more details not shown`;
+  let budget = maxChatFieldValuesLength - (overflow ? marker.length : 0);
+  const fields = visible.map((field: DetailField, index): ChatField => {
+    // Leave one character for each later field, so that each can still show "…".
+    const later = visible.length - index - 1;
+    const room = Math.max(ellipsis.length, Math.min(maxValueLength * 2, budget - later));
+    const value = fitText(field.value, room, valueEscaper);
+    budget -= value.length;
+    return {
+      title: fitText(field.label, maxLabelLength, plainChatText),
+      value,
+      short: field.value.length <= shortValueLength,
+    };
   });
 
-  const all = [...summaryFields(event), ...dataFields(event)];
-  if (all.length <= maxChatFields) return all.map(toField);
-
-  const visible = all.slice(0, maxChatFields - 1).map(toField);
-  const hidden = all.length - visible.length;
-  visible.push({ title: ellipsis, value: `${hidden} more data fields not shown`, short: false });
-  return visible;
+  if (overflow) fields.push({ title: ellipsis, value: marker, short: false });
+  return fields;
 }

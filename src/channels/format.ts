@@ -93,14 +93,6 @@ export interface DetailField {
   value: string;
 }
 
-/** Lists the entries of `event.data` as fields, in the order the emitter wrote them. */
-export function dataFields(event: NotificationEvent): DetailField[] {
-  return Object.entries(event.data).map(([key, value]) => ({
-    label: fitText(singleLine(key), maxLabelLength),
-    value: formatValue(value),
-  }));
-}
-
 /** Lists the app, namespace, time and actor of an event as fields. */
 export function summaryFields(event: NotificationEvent): DetailField[] {
   const fields: DetailField[] = [
@@ -120,9 +112,4 @@ export function formatTimestamp(occurredAt: string): string {
     .toISOString()
     .replace('T', ' ')
     .replace(/\.\d+Z$/, ' UTC');
-}
-
-/** Formats the one-line summary of previews and subjects: "[app] Display name". */
-export function summaryLine(event: NotificationEvent): string {
-  return singleLine(`[${event.app}] ${event.displayName}`);
 }

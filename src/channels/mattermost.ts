@@ -1,6 +1,7 @@
 import { chatFields, mattermostMarkdown, plainChatText, type ChatField } from './chat-markdown.ts';
-import { cleanText, fitText, singleLine, summaryLine } from './format.ts';
+import { fitText, singleLine } from './format.ts';
 import { createJsonChannel } from './json-channel.ts';
+import { composeMessage, messageSubject } from './message.ts';
 import type { Notification } from './types.ts';
 
 /** Colour of the attachment's left border. */
@@ -9,12 +10,15 @@ export const mattermostColor = '#1f6feb';
 /**
  * One attachment of Mattermost's Slack-compatible payload. Mattermost renders `text` and field
  * values as markdown and scans them for mentions. `fallback`, `title` and `footer` are plain
- * text (developers.mattermost.com, "Use message attachments").
+ * text, and `title_link` makes the title a link (developers.mattermost.com, "Use message
+ * attachments").
  */
 export interface MattermostAttachment {
   fallback: string;
   color: string;
   title: string;
+  /** The dashboard link of the app, when the operator knows the dashboard. */
+  title_link?: string;
   text: string;
   fields: ChatField[];
   footer: string;
@@ -27,7 +31,7 @@ export interface MattermostMessage {
 }
 
 /** Herald's caps, in characters, which keep a post short. */
-const limits = { text: 500, fallback: 1000, title: 250, description: 3000, footer: 300 };
+const limits = { text: 500, fallback: 1000, title: 250, summary: 3000, footer: 300 };
 
 /**
  * Renders the incoming-webhook payload. Every text from the event is neutralised: mentions,
@@ -35,27 +39,24 @@ const limits = { text: 500, fallback: 1000, title: 250, description: 3000, foote
  */
 export function renderMattermostMessage(notification: Notification): MattermostMessage {
   const { event, notifier } = notification;
-  const description = cleanText(event.description).trim();
-  const summary = summaryLine(event);
-  const fallback = description ? `${summary}: ${singleLine(description)}` : summary;
+  const message = composeMessage(notification);
+  const subject = messageSubject(notification, message);
+  const fallback = `${subject}: ${message.summary[0] ?? ''}`;
   const footer = `Herald · notifier ${notifier.name} · event ${event.name} (${event.type})`;
 
+  const attachment: MattermostAttachment = {
+    fallback: fitText(singleLine(fallback), limits.fallback, plainChatText),
+    color: mattermostColor,
+    title: fitText(singleLine(`${message.headline} · ${event.app}`), limits.title, plainChatText),
+    text: fitText(message.summary.join('\n'), limits.summary, mattermostMarkdown),
+    fields: chatFields(message, mattermostMarkdown),
+    footer: fitText(singleLine(footer), limits.footer, plainChatText),
+  };
+  if (message.link) attachment.title_link = message.link.url;
+
   return {
-    text: fitText(summary, limits.text, mattermostMarkdown),
-    attachments: [
-      {
-        fallback: fitText(fallback, limits.fallback, plainChatText),
-        color: mattermostColor,
-        title: fitText(
-          singleLine(`${event.displayName} · ${event.app}`),
-          limits.title,
-          plainChatText,
-        ),
-        text: fitText(description, limits.description, mattermostMarkdown),
-        fields: chatFields(event, mattermostMarkdown),
-        footer: fitText(singleLine(footer), limits.footer, plainChatText),
-      },
-    ],
+    text: fitText(subject, limits.text, mattermostMarkdown),
+    attachments: [attachment],
   };
 }
 

@@ -14,7 +14,7 @@ import type { Notification } from './types.ts';
 export const hiddenValue = '(value not shown)';
 
 /** Cap on one summary line, in characters, before any escaping. */
-export const maxSummaryLineLength = 1000;
+const maxSummaryLineLength = 3000;
 
 /** Cap on the headline, in characters, before any escaping. */
 const maxHeadlineLength = 250;
@@ -85,9 +85,9 @@ function unreadFields(type: string, data: EventDataReader): DetailField[] {
 }
 
 /**
- * The dashboard link of a notification. `appUrl` is built by the operator from its own setting,
- * never from the event, so it is trusted; it is still checked to be http or https, so that no
- * other scheme can become a link.
+ * Builds the dashboard link of a notification. The operator builds `appUrl` from its own setting
+ * and never from the event, so the URL is trusted. It is still checked to be http or https, so
+ * that no other scheme can become a link.
  */
 function appLink(notification: Notification): MessageLink | undefined {
   const { appUrl, event } = notification;
@@ -96,4 +96,9 @@ function appLink(notification: Notification): MessageLink | undefined {
   const url = new URL(appUrl);
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined;
   return { url: url.href, label: `Open ${singleLine(event.app)} in the dashboard` };
+}
+
+/** Formats the one-line subject of previews and emails: "[shop-api] App deployed". */
+export function messageSubject(notification: Notification, message: Message): string {
+  return singleLine(`[${notification.event.app}] ${message.headline}`);
 }

@@ -1,6 +1,7 @@
 import { chatFields, plainChatText, rocketChatMarkdown, type ChatField } from './chat-markdown.ts';
-import { cleanText, fitText, singleLine, summaryLine } from './format.ts';
+import { fitText, singleLine } from './format.ts';
 import { createJsonChannel } from './json-channel.ts';
+import { composeMessage, messageSubject } from './message.ts';
 import type { Notification } from './types.ts';
 
 /** Colour of the attachment's left border. */
@@ -9,6 +10,8 @@ export const rocketChatColor = '#1f6feb';
 /** One attachment of a Rocket.Chat incoming-webhook message. */
 export interface RocketChatAttachment {
   title: string;
+  /** The dashboard link of the app, which makes the title a link. */
+  title_link?: string;
   text: string;
   color: string;
   /** The event time as an ISO 8601 timestamp, left out when the event's time is unparsable. */
@@ -23,7 +26,7 @@ export interface RocketChatMessage {
 }
 
 /** Herald's caps, in characters. */
-const limits = { text: 500, title: 250, description: 3000, footer: 300 };
+const limits = { text: 500, title: 250, summary: 3000, footer: 300 };
 
 /**
  * Renders the incoming-webhook payload. Every text from the event is neutralised in the same way
@@ -31,25 +34,24 @@ const limits = { text: 500, title: 250, description: 3000, footer: 300 };
  */
 export function renderRocketChatMessage(notification: Notification): RocketChatMessage {
   const { event, notifier } = notification;
-  const description = cleanText(event.description).trim();
+  const message = composeMessage(notification);
   const time = Date.parse(event.occurredAt);
   const footer = `Herald · notifier ${notifier.name} · event ${event.name} (${event.type})`;
 
   const attachment: RocketChatAttachment = {
-    title: fitText(singleLine(`${event.displayName} · ${event.app}`), limits.title, plainChatText),
+    title: fitText(singleLine(`${message.headline} · ${event.app}`), limits.title, plainChatText),
     text: [
-      fitText(description, limits.description, rocketChatMarkdown),
+      fitText(message.summary.join('\n'), limits.summary, rocketChatMarkdown),
       fitText(singleLine(footer), limits.footer, rocketChatMarkdown),
-    ]
-      .filter((part) => part !== '')
-      .join('\n\n'),
+    ].join('\n\n'),
     color: rocketChatColor,
-    fields: chatFields(event, rocketChatMarkdown),
+    fields: chatFields(message, rocketChatMarkdown),
   };
+  if (message.link) attachment.title_link = message.link.url;
   if (!Number.isNaN(time)) attachment.ts = new Date(time).toISOString();
 
   return {
-    text: fitText(summaryLine(event), limits.text, rocketChatMarkdown),
+    text: fitText(messageSubject(notification, message), limits.text, rocketChatMarkdown),
     attachments: [attachment],
   };
 }

@@ -1,16 +1,14 @@
 import {
-  dataFields,
   ellipsis,
   fitText,
   formatTimestamp,
+  graphemes,
   singleLine,
-  summaryFields,
-  summaryLine,
-  cleanText,
   type DetailField,
   type Escaper,
 } from './format.ts';
 import { createJsonChannel } from './json-channel.ts';
+import { composeMessage, messageSubject, type Message, type MessageLink } from './message.ts';
 import type { Notification } from './types.ts';
 
 /**
@@ -61,52 +59,67 @@ export const slackEscape: Escaper = (characters) =>
 
 /** Renders the incoming-webhook payload: a `text` fallback and the Block Kit blocks. */
 export function renderSlackMessage(notification: Notification): SlackMessage {
-  const { event } = notification;
+  const message = composeMessage(notification);
   const blocks: SlackBlock[] = [
     {
       type: 'header',
-      text: { type: 'plain_text', text: headerText(notification), emoji: true },
+      text: { type: 'plain_text', text: headerText(notification, message), emoji: true },
     },
+    { type: 'section', text: { type: 'mrkdwn', text: summarySectionText(message) } },
   ];
 
-  const description = cleanText(event.description).trim();
-  if (description) {
-    blocks.push({
-      type: 'section',
-      text: { type: 'mrkdwn', text: fitText(description, slackLimits.sectionText, slackEscape) },
-    });
-  }
-
-  const summary = summaryFields(event).map((field) =>
-    field.label === 'When' ? slackTimeField(event.occurredAt) : slackField(field),
+  const context = message.context.map((field) =>
+    field.label === 'When' ? slackTimeField(notification.event.occurredAt) : slackField(field),
   );
-  blocks.push({ type: 'section', fields: summary });
+  blocks.push({ type: 'section', fields: context });
 
-  const details = dataFields(event);
-  if (details.length > 0) blocks.push({ type: 'section', fields: detailSlackFields(details) });
+  if (message.details.length > 0) {
+    blocks.push({ type: 'section', fields: detailSlackFields(message.details) });
+  }
 
   blocks.push({
     type: 'context',
     elements: [{ type: 'mrkdwn', text: contextText(notification) }],
   });
 
-  return { text: fallbackText(notification), blocks };
+  return { text: fallbackText(notification, message), blocks };
 }
 
-function headerText(notification: Notification): string {
-  const { event } = notification;
+function headerText(notification: Notification, message: Message): string {
   return fitText(
-    singleLine(`${event.displayName} · ${event.app}`),
+    singleLine(`${message.headline} · ${notification.event.app}`),
     slackLimits.header,
     slackEscape,
   );
 }
 
-function fallbackText(notification: Notification): string {
-  const { event } = notification;
-  const description = singleLine(event.description);
-  const line = description ? `${summaryLine(event)}: ${description}` : summaryLine(event);
-  return fitText(line, slackLimits.fallbackText, slackEscape);
+/**
+ * Formats the summary, then the dashboard link on its own line. The summary is cut first, so the
+ * link always fits within the section's limit.
+ */
+function summarySectionText(message: Message): string {
+  const link = message.link ? slackLink(message.link) : undefined;
+  const room = slackLimits.sectionText - (link ? link.length + 1 : 0);
+  const summary = fitText(message.summary.join('\n'), room, slackEscape);
+  return link ? `${summary}\n${link}` : summary;
+}
+
+/**
+ * Formats a link as `<url|label>`, or returns undefined for a URL too long to leave room for the
+ * summary. `&`, `<` and `>` are escaped as everywhere in Slack text, and `|`, which would end the
+ * URL, is percent-encoded.
+ */
+export function slackLink(link: MessageLink): string | undefined {
+  const url = slackEscape(graphemes(link.url.replaceAll('|', '%7C'))).join('');
+  if (url.length > slackLimits.sectionText / 2) return undefined;
+
+  const label = fitText(link.label.replaceAll('|', '/'), 200, slackEscape);
+  return `<${url}|${label}>`;
+}
+
+function fallbackText(notification: Notification, message: Message): string {
+  const line = `${messageSubject(notification, message)}: ${message.summary[0] ?? ''}`;
+  return fitText(singleLine(line), slackLimits.fallbackText, slackEscape);
 }
 
 /** Formats a field as "*Label*\nvalue" within Slack's per-field limit. */
@@ -133,14 +146,14 @@ function slackTimeField(occurredAt: string): SlackText {
   };
 }
 
-/** Formats the data fields. Past Slack's 10, the last field counts the fields left out. */
+/** Formats the details. Past Slack's 10, the last field counts the fields left out. */
 function detailSlackFields(details: DetailField[]): SlackText[] {
   const max = slackLimits.fieldsPerSection;
   if (details.length <= max) return details.map(slackField);
 
   const visible = details.slice(0, max - 1).map(slackField);
   const hidden = details.length - visible.length;
-  visible.push({ type: 'mrkdwn', text: `*${ellipsis}*\n${hidden} more data fields not shown` });
+  visible.push({ type: 'mrkdwn', text: `*${ellipsis}*\n${hidden} more details not shown` });
   return visible;
 }
 

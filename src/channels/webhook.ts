@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import type { Platform } from '../api/platforms.ts';
 import { createJsonChannel } from './json-channel.ts';
+import { redactEventData } from './redact.ts';
 import type { Notification } from './types.ts';
 
 /** The JSON body of a generic webhook delivery. See docs/channels.md for the receiver's side. */
@@ -13,18 +14,29 @@ export interface WebhookPayload {
     name: string;
     type: string;
     displayName: string;
+    /** The event type's description, such as "An app was deployed". */
+    description: string;
     app: string;
     namespace: string;
     /** RFC 3339 timestamp, as the emitter recorded it. */
     occurredAt: string;
     /** Who caused the event, or null when the emitter named no one. */
     actor: string | null;
+    /**
+     * The event's data, with every value that may be a secret (such as a variable's value)
+     * replaced by null. See redactEventData.
+     */
     data: Record<string, unknown>;
+    /** Link to the app on the dashboard, or null when the operator has no dashboard URL. */
+    appUrl: string | null;
   };
   notifier: { name: string; namespace: string; platform: Platform };
 }
 
-/** Renders the payload. Values are passed through unescaped and uncapped: receivers are programs. */
+/**
+ * Renders the payload: the whole event document. Values are passed through unescaped and
+ * uncapped, because receivers are programs, except that values that may be secrets are nulled.
+ */
 export function renderWebhookPayload(notification: Notification): WebhookPayload {
   const { event, notifier } = notification;
   return {
@@ -34,11 +46,13 @@ export function renderWebhookPayload(notification: Notification): WebhookPayload
       name: event.name,
       type: event.type,
       displayName: event.displayName,
+      description: event.description,
       app: event.app,
       namespace: event.namespace,
       occurredAt: event.occurredAt,
       actor: event.actor ?? null,
-      data: event.data,
+      data: redactEventData(event.type, event.data),
+      appUrl: notification.appUrl ?? null,
     },
     notifier: { name: notifier.name, namespace: notifier.namespace, platform: notifier.platform },
   };

@@ -3,10 +3,11 @@ import { parseArgs } from 'node:util';
 import { runDemo } from '../demo/demo.ts';
 
 // `npm run demo`: the local API server, the operator and local receivers, with examples/ applied.
-const usage = `Usage: npm run demo [-- --check] [-- --deadline SECONDS]
+const usage = `Usage: npm run demo -- [--check] [--deadline SECONDS] [--state-dir DIR]
 
   --check             exit 0 once every expected notification has arrived, 1 otherwise
-  --deadline SECONDS  how long --check waits (default 60)`;
+  --deadline SECONDS  how long --check waits (default 60)
+  --state-dir DIR     folder for the kubeconfig (default .herald in the project)`;
 
 let values;
 try {
@@ -14,6 +15,7 @@ try {
     options: {
       check: { type: 'boolean', default: false },
       deadline: { type: 'string', default: '60' },
+      'state-dir': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   }).values;
@@ -40,6 +42,7 @@ const code = await runDemo({
   root,
   check: values.check,
   deadlineMs: deadlineSeconds * 1000,
+  ...(values['state-dir'] ? { stateDir: values['state-dir'] } : {}),
   print: (line) => console.log(line),
   stopRequested,
 });

@@ -1,6 +1,6 @@
-import { ConfigError, helpText, loadConfig } from '../operator/config.ts';
+import { ConfigError, helpText, loadConfig, type OperatorConfig } from '../operator/config.ts';
 import { loadKubeConfig } from '../operator/kube.ts';
-import { startOperator } from '../operator/operator.ts';
+import { runOperator, type OperatorRunner } from '../operator/runner.ts';
 import { createLogger } from '../util/log.ts';
 
 // The operator's entry point: `npm start`, or `node src/cli/operator.ts` with a kubeconfig.
@@ -9,7 +9,7 @@ if (process.argv.includes('--help') || process.argv.includes('-h')) {
   process.exit(0);
 }
 
-let config;
+let config: OperatorConfig;
 try {
   config = loadConfig(process.argv.slice(2), process.env);
 } catch (error) {
@@ -19,20 +19,35 @@ try {
 }
 
 const logger = createLogger({ level: config.logLevel });
-const operator = await startOperator({ kubeConfig: loadKubeConfig(), config, logger });
+let runner: OperatorRunner;
+try {
+  runner = await runOperator({ kubeConfig: loadKubeConfig(), config, logger });
+} catch (error) {
+  logger.fatal({ err: error }, 'starting the operator failed');
+  process.exit(1);
+}
 
-let stopping = false;
-const shutdown = (signal: string) => {
-  if (stopping) return;
-  stopping = true;
-  logger.info({ signal }, 'stopping');
-  operator.stop().then(
-    () => process.exit(0),
-    (error: unknown) => {
-      logger.error({ err: error }, 'stopping failed');
+/** Extra time past the drain for stopping informers and releasing the lease, in ms. */
+const stopMarginMs = 10_000;
+let signalled = false;
+const onSignal = (signal: NodeJS.Signals) => {
+  // A second signal exits at once, as kube controllers do; deliveries in flight stay Pending.
+  if (signalled) {
+    logger.warn({ signal }, 'second signal; exiting without waiting');
+    process.exit(1);
+  }
+  signalled = true;
+  const deadline = setTimeout(
+    () => {
+      logger.error({ signal }, 'shutdown did not finish in time; exiting');
       process.exit(1);
     },
+    config.shutdownTimeoutMs + config.lease.renewDeadlineMs + stopMarginMs,
   );
+  deadline.unref();
+  void runner.shutdown(signal);
 };
-process.on('SIGTERM', () => shutdown('SIGTERM'));
-process.on('SIGINT', () => shutdown('SIGINT'));
+process.on('SIGTERM', onSignal);
+process.on('SIGINT', onSignal);
+
+process.exit(await runner.done);

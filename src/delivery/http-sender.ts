@@ -1,7 +1,8 @@
 import { STATUS_CODES, type IncomingHttpHeaders } from 'node:http';
-import { Agent, request, type Dispatcher } from 'undici';
+import { Agent, buildConnector, EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
 import type { AttemptResult } from '../channels/types.ts';
-import { BlockedAddressError, createGuardedConnector } from './address-policy.ts';
+import { BlockedAddressError, createGuardedConnector, isBlockedAddress } from './address-policy.ts';
+import { withDefaultCertificates } from './tls-trust.ts';
 
 /** Posts one request body and classifies the outcome. Shared by every HTTP channel. */
 export interface HttpSender {
@@ -36,6 +37,27 @@ export interface HttpSenderOptions {
   userAgent?: string;
   /** Milliseconds since the Unix epoch, for turning a Retry-After date into a delay. */
   now?: () => number;
+  /** PEM CA certificates trusted for HTTPS besides Node's default ones. */
+  ca?: string;
+  /** Proxies to send through; without it, every request connects directly. */
+  proxy?: HttpProxyOptions;
+}
+
+/**
+ * Forward proxies, by the scheme of the target URL, as undici's EnvHttpProxyAgent routes them:
+ * https:// URLs use `httpsProxy`, or `httpProxy` when that is unset, through a CONNECT tunnel.
+ *
+ * The address policy behind a proxy: the proxy resolves host names and opens the connection, so
+ * the sender checks only hosts written as IP addresses, before anything is sent. A host name
+ * that resolves to a link-local or metadata address passes, and the proxy's own rules must block
+ * those addresses. Hosts matched by `noProxy` connect directly and are checked after DNS
+ * resolution as usual.
+ */
+export interface HttpProxyOptions {
+  httpProxy?: string | undefined;
+  httpsProxy?: string | undefined;
+  /** Comma-separated hosts, .domains, IP addresses and host:port reached directly. */
+  noProxy?: string | undefined;
 }
 
 /** Default limit on one attempt, in milliseconds. */
@@ -49,26 +71,57 @@ export function createHttpSender(options: HttpSenderOptions = {}): HttpSender {
   const timeoutMs = options.timeoutMs ?? defaultHttpTimeoutMs;
   const now = options.now ?? Date.now;
   const userAgent = options.userAgent ?? 'herald';
-  let ownAgent: Agent | undefined;
+  let ownAgent: Dispatcher | undefined;
   let dispatcher: Dispatcher;
   if (options.dispatcher) {
     dispatcher = options.dispatcher;
   } else {
-    const connect = options.allowLinkLocal
-      ? { timeout: timeoutMs }
-      : createGuardedConnector({ timeoutMs });
-    ownAgent = new Agent({ connect });
+    ownAgent = createDispatcher(options, timeoutMs);
     dispatcher = ownAgent;
   }
+  // Behind a proxy the connector never sees the target, so IP literals are checked up front.
+  const checkLiteralHost = options.proxy !== undefined && !options.allowLinkLocal;
+  let closed = false;
 
   return {
     post: (url, body, headers, signal) =>
-      postOnce({ dispatcher, timeoutMs, now, userAgent }, url, body, headers, signal),
+      postOnce(
+        { dispatcher, timeoutMs, now, userAgent, checkLiteralHost },
+        url,
+        body,
+        headers,
+        signal,
+      ),
     close: async () => {
-      if (!ownAgent || ownAgent.closed || ownAgent.destroyed) return;
+      if (!ownAgent || closed) return;
+      closed = true;
       await ownAgent.close();
     },
   };
+}
+
+/** Builds the sender's own connection pool: guarded, with the extra CAs, perhaps proxied. */
+function createDispatcher(options: HttpSenderOptions, timeoutMs: number): Dispatcher {
+  const tls = options.ca ? { ca: withDefaultCertificates(options.ca) } : {};
+  const connect = options.allowLinkLocal
+    ? { timeout: timeoutMs, ...tls }
+    : createGuardedConnector({
+        timeoutMs,
+        buildConnector: (connectOptions) => buildConnector({ ...connectOptions, ...tls }),
+      });
+  if (!options.proxy) return new Agent({ connect });
+
+  // Empty strings rather than undefined, so that undici does not read the proxy variables of
+  // the environment by itself: the operator's settings decide.
+  return new EnvHttpProxyAgent({
+    httpProxy: options.proxy.httpProxy ?? '',
+    httpsProxy: options.proxy.httpsProxy ?? '',
+    noProxy: options.proxy.noProxy ?? '',
+    connect,
+    connectTimeout: timeoutMs,
+    requestTls: tls,
+    proxyTls: tls,
+  });
 }
 
 interface PostSettings {
@@ -76,6 +129,8 @@ interface PostSettings {
   timeoutMs: number;
   now: () => number;
   userAgent: string;
+  /** Rejects URLs whose host is a blocked IP address before sending. */
+  checkLiteralHost: boolean;
 }
 
 async function postOnce(
@@ -86,6 +141,8 @@ async function postOnce(
   signal: AbortSignal | undefined,
 ): Promise<AttemptResult> {
   if (signal?.aborted) return cancelledResult;
+  const blocked = settings.checkLiteralHost ? blockedLiteralHost(url) : undefined;
+  if (blocked) return { ok: false, retryable: false, error: blocked.message };
 
   const controller = new AbortController();
   let timedOut = false;
@@ -119,6 +176,17 @@ async function postOnce(
     clearTimeout(timer);
     signal?.removeEventListener('abort', onCancel);
   }
+}
+
+/** The error for a URL whose host is a blocked IP address, or undefined for any other URL. */
+function blockedLiteralHost(url: string): BlockedAddressError | undefined {
+  let host: string;
+  try {
+    host = new URL(url).hostname.replace(/^\[(.*)\]$/, '$1');
+  } catch {
+    return undefined; // request() reports the invalid URL itself.
+  }
+  return isBlockedAddress(host) ? new BlockedAddressError(host) : undefined;
 }
 
 const cancelledResult: AttemptResult = {

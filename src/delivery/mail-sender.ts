@@ -144,12 +144,30 @@ export function classifySmtpError(error: unknown): AttemptResult {
     return { ok: false, retryable: false, error: `SMTP message rejected (${fields.code})` };
   }
 
-  const text = (fields.code && connectionErrors[fields.code]) ?? 'SMTP send failed';
   const detail = [fields.code, fields.originalCode].filter(Boolean).join(', ');
+  // nodemailer reports a rejected certificate as a socket error; retrying cannot fix it.
+  if (fields.originalCode && untrustedCertificateCodes.has(fields.originalCode)) {
+    return {
+      ok: false,
+      retryable: false,
+      error: `TLS certificate of the SMTP server is not trusted (${detail})`,
+    };
+  }
+  const text = (fields.code && connectionErrors[fields.code]) ?? 'SMTP send failed';
   // A failed TLS handshake does not heal by retrying; every other connection problem may.
   const retryable = fields.code !== 'ETLS';
   return { ok: false, retryable, error: detail ? `${text} (${detail})` : text };
 }
+
+/** Node's codes for a server certificate that TLS verification rejected. */
+const untrustedCertificateCodes = new Set([
+  'CERT_HAS_EXPIRED',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
 
 interface SmtpErrorFields {
   code?: string;

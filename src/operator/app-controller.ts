@@ -1,9 +1,11 @@
+import { isDeepStrictEqual } from 'node:util';
 import type { CustomObjectsApi, KubernetesObject } from '@kubernetes/client-node';
 import { defaultNotifierName, parseApp, type App, type AppStatus } from '../api/app.ts';
 import { apiVersion, appNames, group, notifierNames, version } from '../api/group.ts';
 import type { NotifierSpecInput } from '../api/notifier.ts';
 import type { Clock } from '../util/clock.ts';
 import type { Logger } from '../util/log.ts';
+import type { Announcer } from './announcer.ts';
 import { conditionMatches, setCondition, type ConditionValue } from './conditions.ts';
 import { apiStatusCode, describeApiError } from './kube.ts';
 import type { ObjectWithStatus, StatusWriter } from './status-writer.ts';
@@ -14,6 +16,14 @@ export const defaultNotifierLabel = 'herald.dev/default-notifier';
 /** Condition type on an App that tells whether its default notifier is as asked. */
 export const defaultNotifierCondition = 'DefaultNotifierReady';
 
+type AnnouncedCollaborator = NonNullable<AppStatus['announcedCollaborators']>[number];
+
+type CollaboratorEventType =
+  | 'collaborator_invited'
+  | 'collaborator_accepted'
+  | 'collaborator_removed'
+  | 'collaborator_role_changed';
+
 type StoredObject = KubernetesObject & { metadata?: { ownerReferences?: { uid?: string }[] } };
 
 export interface AppControllerOptions {
@@ -21,6 +31,8 @@ export interface AppControllerOptions {
   statusWriter: StatusWriter<AppStatus>;
   /** The Notifier of that name as the informer last saw it. */
   notifier: (namespace: string, name: string) => StoredObject | undefined;
+  /** Records collaborator changes as AppEvents. */
+  announcer: Announcer;
   /** Called when an App changes, so notifiers re-check their email recipients. */
   onAppChanged: (namespace: string, app: string) => void;
   clock: Clock;
@@ -36,6 +48,7 @@ export class AppController {
   private readonly options: AppControllerOptions;
   private readonly apps = new Map<string, App>();
   private readonly reconciling = new Set<string>();
+  private readonly reconcileAgain = new Set<string>();
 
   constructor(options: AppControllerOptions) {
     this.options = options;
@@ -48,6 +61,7 @@ export class AppController {
 
   /** Handles an added or changed App. */
   upsert(object: ObjectWithStatus<AppStatus>): void {
+    this.options.statusWriter.observe(object);
     const key = `${object.metadata?.namespace}/${object.metadata?.name}`;
     const parsed = parseApp(object);
     if (!parsed.ok) {
@@ -60,7 +74,7 @@ export class AppController {
         },
         'app spec is invalid; its owner and collaborators are not used until fixed',
       );
-      void this.writeCondition(object, {
+      void this.writeStatus(object, {
         type: defaultNotifierCondition,
         status: 'False',
         reason: 'InvalidSpec',
@@ -97,11 +111,16 @@ export class AppController {
 
   private async reconcile(app: App): Promise<void> {
     const key = `${app.metadata.namespace}/${app.metadata.name}`;
-    if (this.reconciling.has(key)) return;
+    if (this.reconciling.has(key)) {
+      // The change is handled once the reconcile under way ends, from the newest copy.
+      this.reconcileAgain.add(key);
+      return;
+    }
     this.reconciling.add(key);
     try {
       const condition = await this.ensureDefaultNotifier(app);
-      await this.writeCondition(app, condition);
+      const announced = await this.announceCollaborators(app);
+      await this.writeStatus(app, condition, announced);
     } catch (error) {
       this.options.logger.error(
         {
@@ -113,6 +132,8 @@ export class AppController {
       );
     } finally {
       this.reconciling.delete(key);
+      const newest = this.apps.get(key);
+      if (this.reconcileAgain.delete(key) && newest) void this.reconcile(newest);
     }
   }
 
@@ -214,9 +235,53 @@ export class AppController {
     }
   }
 
-  private async writeCondition(
+  /**
+   * Records each collaborator change since the last recorded list as an AppEvent, and returns the
+   * list to record as reported. The first time an App is seen, every collaborator is new.
+   */
+  private async announceCollaborators(app: App): Promise<AnnouncedCollaborator[]> {
+    const { namespace, name, uid, generation } = app.metadata;
+    const before = new Map(
+      (app.status?.announcedCollaborators ?? []).map((entry) => [entry.email.toLowerCase(), entry]),
+    );
+    const announce = (type: CollaboratorEventType, email: string, data: Record<string, unknown>) =>
+      this.options.announcer.announce({
+        namespace,
+        app: name,
+        type,
+        key: `${uid}/${email.toLowerCase()}/${type}/${generation}`,
+        data: { collaborator: email, ...data },
+      });
+
+    const after = app.spec.collaborators ?? [];
+    for (const collaborator of after) {
+      const previous = before.get(collaborator.email.toLowerCase());
+      before.delete(collaborator.email.toLowerCase());
+      const details = {
+        role: collaborator.role,
+        ...(collaborator.name ? { name: collaborator.name } : {}),
+      };
+      if (!previous) await announce('collaborator_invited', collaborator.email, details);
+      if (previous && previous.role !== collaborator.role) {
+        await announce('collaborator_role_changed', collaborator.email, {
+          ...details,
+          previousRole: previous.role,
+        });
+      }
+      if (collaborator.accepted && !previous?.accepted) {
+        await announce('collaborator_accepted', collaborator.email, details);
+      }
+    }
+    for (const removed of before.values()) {
+      await announce('collaborator_removed', removed.email, { role: removed.role });
+    }
+    return after.map(({ email, role, accepted }) => ({ email, role, accepted }));
+  }
+
+  private async writeStatus(
     object: ObjectWithStatus<AppStatus>,
     value: ConditionValue,
+    announced?: AnnouncedCollaborator[],
   ): Promise<void> {
     const defaultNotifier =
       value.status === 'True' && value.reason === 'Created'
@@ -226,6 +291,8 @@ export class AppController {
       const status = current.status ?? {};
       const unchanged =
         conditionMatches(status.conditions, value) &&
+        (announced === undefined ||
+          isDeepStrictEqual(announced, status.announcedCollaborators ?? [])) &&
         status.defaultNotifier === defaultNotifier &&
         status.observedGeneration === value.observedGeneration;
       if (unchanged) return undefined;
@@ -234,6 +301,7 @@ export class AppController {
         observedGeneration: value.observedGeneration,
         conditions: setCondition(status.conditions, value, new Date(this.options.clock.now())),
       };
+      if (announced) next.announcedCollaborators = announced;
       if (defaultNotifier) next.defaultNotifier = defaultNotifier;
       else delete next.defaultNotifier;
       return next;

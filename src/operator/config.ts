@@ -1,8 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import {
+  isPrometheusDuration,
+  loadQueryOverrides,
+  prometheusUrlProblem,
+  type AlertConfig,
+} from '../alerts/alert-config.ts';
+import { loadRuntimeConfig, runtimeSettings, type RuntimeConfig } from './runtime-config.ts';
 
 /** Operator settings, from command-line flags first and environment variables second. */
-export interface OperatorConfig {
+export interface OperatorConfig extends RuntimeConfig {
   /** Namespaces to watch; empty means every namespace. */
   namespaces: string[];
   /** Events first seen later than this after they occurred are recorded as Expired, in ms. */
@@ -23,9 +30,15 @@ export interface OperatorConfig {
   failureThreshold: number;
   /** Whether webhooks may target link-local and cloud metadata addresses. */
   allowLinkLocal: boolean;
+  /** Namespace the operator runs in, for its own objects. */
+  operatorNamespace: string;
+  /** A crash later than this after the previous crash of its app starts a new run, in ms. */
+  crashQuietPeriodMs: number;
   /** Base URL of the dashboard; messages link to `<base>/<namespace>/<app>`. */
   dashboardUrl: string | undefined;
   smtp: SmtpConfig | undefined;
+  /** Alert evaluation settings; undefined, which disables alerts, without --prometheus-url. */
+  alerts: AlertConfig | undefined;
   logLevel: string;
 }
 
@@ -116,6 +129,18 @@ export const settings: readonly Setting[] = [
     boolean: true,
   },
   {
+    flag: 'operator-namespace',
+    env: 'POD_NAMESPACE',
+    help: 'namespace the operator runs in, where it keeps its ledger of reported notifiers',
+    defaultValue: 'default',
+  },
+  {
+    flag: 'crash-quiet-period',
+    env: 'HERALD_CRASH_QUIET_PERIOD',
+    help: 'a crash later than this after the previous one starts a new run of crashes (duration)',
+    defaultValue: '1h',
+  },
+  {
     flag: 'dashboard-url',
     env: 'HERALD_DASHBOARD_URL',
     help: 'base URL of the dashboard; messages link to <url>/<namespace>/<app>',
@@ -150,6 +175,40 @@ export const settings: readonly Setting[] = [
     help: 'sender address of notification emails',
     defaultValue: 'herald@localhost',
   },
+  {
+    flag: 'prometheus-url',
+    env: 'HERALD_PROMETHEUS_URL',
+    help: 'base URL of the Prometheus HTTP API that alerts query; alerts are disabled without it',
+  },
+  {
+    flag: 'prometheus-timeout',
+    env: 'HERALD_PROMETHEUS_TIMEOUT',
+    help: 'timeout of one Prometheus query (duration)',
+    defaultValue: '10s',
+  },
+  {
+    flag: 'prometheus-bearer-token-file',
+    env: 'HERALD_PROMETHEUS_BEARER_TOKEN_FILE',
+    help: 'file holding a bearer token sent to Prometheus, read for each query',
+  },
+  {
+    flag: 'alert-interval',
+    env: 'HERALD_ALERT_INTERVAL',
+    help: 'time between two evaluations of every alert (duration)',
+    defaultValue: '30s',
+  },
+  {
+    flag: 'alert-rate-window',
+    env: 'HERALD_ALERT_RATE_WINDOW',
+    help: 'range of rate() in the alert queries (Prometheus duration); at least 4 scrape intervals',
+    defaultValue: '2m',
+  },
+  {
+    flag: 'alert-queries-file',
+    env: 'HERALD_ALERT_QUERIES_FILE',
+    help: 'YAML file mapping alert metrics to PromQL templates that replace the defaults',
+  },
+  ...runtimeSettings,
   {
     flag: 'log-level',
     env: 'LOG_LEVEL',
@@ -261,10 +320,39 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): OperatorConf
     resyncIntervalMs: duration('resync-interval'),
     failureThreshold: integer('failure-threshold', 1),
     allowLinkLocal: flagValue('allow-link-local'),
+    operatorNamespace: operatorNamespace(raw('operator-namespace')),
+    crashQuietPeriodMs: duration('crash-quiet-period'),
     dashboardUrl: dashboardUrl(raw('dashboard-url')),
     smtp: loadSmtpConfig(raw, integer, flagValue, env),
-    logLevel: raw('log-level') ?? 'info',
+    alerts: loadAlertConfig(raw, duration),
+    logLevel: logLevel(raw('log-level')),
+    ...loadRuntimeConfig(
+      { raw, duration, flagValue, settingName, invalid: (message) => new ConfigError(message) },
+      env,
+    ),
   };
+}
+
+const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+function logLevel(text: string | undefined): string {
+  const level = text ?? 'info';
+  if (!logLevels.includes(level)) {
+    throw new ConfigError(
+      `invalid --log-level (LOG_LEVEL): "${level}"; use one of ${logLevels.join(', ')}`,
+    );
+  }
+  return level;
+}
+
+function operatorNamespace(text: string | undefined): string {
+  const namespace = text ?? 'default';
+  if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(namespace)) {
+    throw new ConfigError(
+      `invalid --operator-namespace (POD_NAMESPACE): "${namespace}" is not a valid namespace name`,
+    );
+  }
+  return namespace;
 }
 
 function dashboardUrl(text: string | undefined): string | undefined {
@@ -315,5 +403,66 @@ function loadSmtpConfig(
     user: raw('smtp-user') || undefined,
     password: password || undefined,
     from: raw('smtp-from') ?? 'herald@localhost',
+  };
+}
+
+function loadAlertConfig(
+  raw: (flag: string) => string | undefined,
+  duration: (flag: string) => number,
+): AlertConfig | undefined {
+  const prometheusUrl = raw('prometheus-url');
+  if (!prometheusUrl) return undefined;
+  const urlProblem = prometheusUrlProblem(prometheusUrl);
+  if (urlProblem) {
+    throw new ConfigError(
+      `invalid --prometheus-url (HERALD_PROMETHEUS_URL): the value ${urlProblem}`,
+    );
+  }
+
+  const rateWindow = raw('alert-rate-window') ?? '';
+  if (!isPrometheusDuration(rateWindow)) {
+    throw new ConfigError(
+      `invalid --alert-rate-window (HERALD_ALERT_RATE_WINDOW): "${rateWindow}" is not a Prometheus duration; use one such as 2m or 5m`,
+    );
+  }
+
+  const tokenFile = raw('prometheus-bearer-token-file') || undefined;
+  if (tokenFile) {
+    try {
+      readFileSync(tokenFile, 'utf8');
+    } catch (error) {
+      throw new ConfigError(
+        `cannot read --prometheus-bearer-token-file (HERALD_PROMETHEUS_BEARER_TOKEN_FILE) "${tokenFile}": ${(error as NodeJS.ErrnoException).code ?? 'error'}; mount the token there or unset it`,
+      );
+    }
+  }
+
+  let queries;
+  try {
+    queries = loadQueryOverrides(raw('alert-queries-file') || undefined);
+  } catch (error) {
+    throw new ConfigError(
+      `invalid --alert-queries-file (HERALD_ALERT_QUERIES_FILE): ${(error as Error).message}`,
+    );
+  }
+
+  const positive = (flag: string) => {
+    const value = duration(flag);
+    if (value <= 0) {
+      const variable = `HERALD_${flag.toUpperCase().replaceAll('-', '_')}`;
+      throw new ConfigError(
+        `invalid --${flag} (${variable}): it must be longer than 0s, such as 30s`,
+      );
+    }
+    return value;
+  };
+
+  return {
+    prometheusUrl,
+    prometheusTimeoutMs: positive('prometheus-timeout'),
+    prometheusBearerTokenFile: tokenFile,
+    intervalMs: positive('alert-interval'),
+    rateWindow,
+    queries,
   };
 }

@@ -6,7 +6,9 @@ import type { NotifierQueues } from '../delivery/notifier-queue.ts';
 import { sendWithRetries } from '../delivery/retry.ts';
 import type { Clock } from '../util/clock.ts';
 import type { Logger } from '../util/log.ts';
+import type { DeliveryInfo, DeliveryObserver } from './delivery-observer.ts';
 import { finalPhase, timestamp, type DeliveryScheduler } from './event-controller.ts';
+import { failureReason } from './failure-reason.ts';
 import type { NotifierController } from './notifier-controller.ts';
 import type { StatusWriter } from './status-writer.ts';
 
@@ -24,6 +26,8 @@ export interface DispatcherOptions {
   retryMaxDelayMs: number;
   clock: Clock;
   logger: Logger;
+  /** Receives attempts and outcomes, for metrics and Kubernetes Events. */
+  observer?: DeliveryObserver;
 }
 
 /**
@@ -33,7 +37,12 @@ export interface DispatcherOptions {
  */
 export class Dispatcher implements DeliveryScheduler {
   private readonly options: DispatcherOptions;
+  /** Aborted by `stop`: cancels requests under way. */
   private readonly abort = new AbortController();
+  /** Aborted by `drain` and `stop`: no delivery starts, and retry waits end. */
+  private readonly draining = new AbortController();
+  /** Deliveries running now, so that `drain` can wait for them. */
+  private readonly running = new Set<Promise<void>>();
   /** Deliveries queued or running, by `uid/notifier`. */
   private readonly inFlight = new Set<string>();
   /**
@@ -50,7 +59,7 @@ export class Dispatcher implements DeliveryScheduler {
     const uid = event.metadata.uid ?? '';
     const key = `${uid}/${delivery.notifier}`;
     if (this.inFlight.has(key) || this.finished.get(uid)?.has(delivery.notifier)) return true;
-    if (this.abort.signal.aborted) return false;
+    if (this.draining.signal.aborted) return false;
 
     const queue = this.options.queues.get(
       `${event.metadata.namespace}/${delivery.notifier}`,
@@ -77,16 +86,61 @@ export class Dispatcher implements DeliveryScheduler {
     this.finished.delete(uid);
   }
 
+  /** Number of deliveries queued or running. */
+  get pending(): number {
+    return this.inFlight.size;
+  }
+
   /** Stops starting attempts and aborts retry waits and requests under way. */
   stop(): void {
+    this.draining.abort(new Error('operator is stopping'));
     this.abort.abort(new Error('operator is stopping'));
+  }
+
+  /**
+   * Stops gracefully: no delivery starts and retry waits end at once, so those deliveries stay
+   * Pending with their attempts recorded. Attempts under way get up to `timeoutMs`, or until
+   * `signal` aborts, to finish and have their outcome recorded. Then `stop` aborts the rest,
+   * which stay Pending for the next leader. Resolves once no delivery runs.
+   */
+  async drain(timeoutMs: number, signal?: AbortSignal): Promise<void> {
+    this.draining.abort(new Error('operator is stopping'));
+    if (timeoutMs > 0 && this.running.size > 0 && !signal?.aborted) {
+      const deadline = new AbortController();
+      const cutShort = () => deadline.abort();
+      signal?.addEventListener('abort', cutShort, { once: true });
+      const timedOut = this.options.clock
+        .sleep(timeoutMs, deadline.signal)
+        .then(() => true)
+        .catch(() => signal?.aborted === true);
+      const finished = Promise.allSettled([...this.running]).then(() => false);
+      const aborting = await Promise.race([finished, timedOut]);
+      signal?.removeEventListener('abort', cutShort);
+      if (aborting) {
+        this.options.logger.warn(
+          { deliveries: this.running.size, timeoutMs },
+          'deliveries still running when the shutdown drain ended; aborting them, they stay Pending',
+        );
+      }
+      deadline.abort();
+    }
+    this.stop();
+    await Promise.allSettled([...this.running]);
   }
 
   private async run(event: AppEvent, delivery: DeliveryRecord): Promise<void> {
     const uid = event.metadata.uid ?? '';
+    // A delivery still queued when the operator began stopping is left Pending, unsent.
+    if (this.draining.signal.aborted) {
+      this.inFlight.delete(`${uid}/${delivery.notifier}`);
+      return;
+    }
+    const running = this.deliver(event, delivery);
+    this.running.add(running);
     try {
-      await this.deliver(event, delivery);
+      await running;
     } finally {
+      this.running.delete(running);
       this.inFlight.delete(`${uid}/${delivery.notifier}`);
     }
   }
@@ -101,11 +155,23 @@ export class Dispatcher implements DeliveryScheduler {
     });
     const notification = toNotification(event, delivery, this.options.dashboardUrl);
     const remaining = Math.max(1, this.options.maxAttempts - delivery.attempts);
-    const signal = this.abort.signal;
+    const signal = this.draining.signal;
+    const info: DeliveryInfo = {
+      namespace,
+      event: name,
+      notifier: delivery.notifier,
+      platform: delivery.platform,
+    };
+    let destinationReason: string | undefined;
+    const attempt = async (attemptNumber: number) => {
+      const sent = await this.attempt(notification, attemptNumber, info);
+      destinationReason = sent.destinationReason;
+      return sent.result;
+    };
 
     let outcome: { result: AttemptResult; attempts: number };
     try {
-      outcome = await sendWithRetries((attempt) => this.attempt(notification, attempt), {
+      outcome = await sendWithRetries(attempt, {
         maxAttempts: remaining,
         baseDelayMs: this.options.retryBaseDelayMs,
         maxDelayMs: this.options.retryMaxDelayMs,
@@ -113,6 +179,7 @@ export class Dispatcher implements DeliveryScheduler {
         signal,
         onAttempt: async (attempt, result) => {
           if (result.ok || !result.retryable || attempt >= remaining) return;
+          this.options.observer?.retrying?.(info);
           log.info(
             { attempt: delivery.attempts + attempt, error: result.error },
             'delivery attempt failed; retrying',
@@ -149,6 +216,16 @@ export class Dispatcher implements DeliveryScheduler {
       lastAttemptAt: now,
       ...(result.ok ? { deliveredAt: now } : { lastError: result.error }),
     });
+    this.options.observer?.finished?.({
+      ...info,
+      ok: result.ok,
+      attempts,
+      reason: failureReason(result, destinationReason),
+      ...(result.ok ? {} : { error: result.error }),
+      ...(event.metadata.creationTimestamp
+        ? { eventCreatedAt: event.metadata.creationTimestamp }
+        : {}),
+    });
     this.options.notifiers.recordOutcome(
       namespace,
       delivery.notifier,
@@ -156,26 +233,46 @@ export class Dispatcher implements DeliveryScheduler {
     );
   }
 
-  private async attempt(notification: Notification, attempt: number): Promise<AttemptResult> {
+  /**
+   * Makes one attempt. `destinationReason` is set when the notifier's destination could not be
+   * resolved, so that no request was sent.
+   */
+  private async attempt(
+    notification: Notification,
+    attempt: number,
+    info: DeliveryInfo,
+  ): Promise<{ result: AttemptResult; destinationReason?: string }> {
     const { namespace, name } = notification.notifier;
     const destination = await this.options.notifiers.destinationFor(namespace, name);
     if (!destination.ok) {
-      return { ok: false, retryable: destination.retryable, error: destination.message };
+      const result: AttemptResult = {
+        ok: false,
+        retryable: destination.retryable,
+        error: destination.message,
+      };
+      return { result, destinationReason: destination.reason };
     }
     const channel = this.options.channels.get(destination.platform);
     if (!channel) {
       return {
-        ok: false,
-        retryable: false,
-        error: `no channel for platform ${destination.platform}`,
+        result: {
+          ok: false,
+          retryable: false,
+          error: `no channel for platform ${destination.platform}`,
+        },
+        destinationReason: 'UnsupportedPlatform',
       };
     }
     this.options.logger.trace({ namespace, notifier: name, attempt }, 'delivery attempt');
-    return channel.deliver(notification, destination.destination, {
+    const started = performance.now();
+    const result = await channel.deliver(notification, destination.destination, {
       ...this.options.context,
       signal: this.abort.signal,
       now: () => new Date(this.options.clock.now()),
     });
+    const durationMs = performance.now() - started;
+    this.options.observer?.attempted?.({ ...info, ok: result.ok, durationMs });
+    return { result };
   }
 
   /**
@@ -248,7 +345,10 @@ function toNotification(
       description: info.description,
       occurredAt: event.spec.occurredAt ?? event.metadata.creationTimestamp ?? '',
       ...(event.spec.actor ? { actor: event.spec.actor } : {}),
-      data: event.spec.data ?? {},
+      data: {
+        ...event.spec.data,
+        ...(event.status?.crashCount === undefined ? {} : { crashCount: event.status.crashCount }),
+      },
     },
     notifier: {
       name: delivery.notifier,

@@ -7,6 +7,7 @@ import {
 import type { NotifierRoute, RoutingTable } from '../routing/routing-table.ts';
 import type { Clock } from '../util/clock.ts';
 import type { Logger } from '../util/log.ts';
+import { notifiedCrashCounts, type CrashCounter } from './crash-counter.ts';
 import type { ObjectWithStatus, StatusWriter } from './status-writer.ts';
 
 /** Phases after which an AppEvent is never touched again. */
@@ -24,6 +25,7 @@ export interface EventControllerOptions {
   scheduler: DeliveryScheduler;
   /** Events first seen longer than this after they occurred are recorded as Expired, in ms. */
   maxAgeMs: number;
+  crashes: CrashCounter;
   clock: Clock;
   logger: Logger;
 }
@@ -37,6 +39,8 @@ export class EventController {
   private readonly options: EventControllerOptions;
   /** Events whose decision is being written, so a second informer event does not decide again. */
   private readonly deciding = new Set<string>();
+  /** The last crash decision of each app, so crashes of one app are counted one at a time. */
+  private readonly crashDecisions = new Map<string, Promise<void>>();
 
   constructor(options: EventControllerOptions) {
     this.options = options;
@@ -44,10 +48,18 @@ export class EventController {
 
   /** Handles an added or changed AppEvent. */
   upsert(object: ObjectWithStatus<AppEventStatus>): void {
+    this.options.statusWriter.observe(object);
+    const parsed = parseAppEvent(object);
+    if (parsed.ok) {
+      const { event } = parsed;
+      this.options.crashes.observe(event, occurredAt(event), event.status?.crashCount);
+    }
     const phase = object.status?.phase;
     if (phase && finalPhases.has(phase)) return;
     if (!phase) {
-      void this.decide(object);
+      if (parsed.ok && parsed.event.spec.type === 'app_crashed')
+        this.decideCrash(parsed.event, object);
+      else void this.decide(object);
       return;
     }
     this.schedulePending(object);
@@ -55,6 +67,8 @@ export class EventController {
 
   /** Handles a deleted AppEvent. */
   remove(object: ObjectWithStatus<AppEventStatus>): void {
+    const parsed = parseAppEvent(object);
+    if (parsed.ok) this.options.crashes.forget(parsed.event);
     this.options.statusWriter.forget(object.metadata?.namespace ?? '', object.metadata?.name ?? '');
   }
 
@@ -67,6 +81,17 @@ export class EventController {
     }
   }
 
+  /** Decides crashes of one app one after another, so each is counted after the one before. */
+  private decideCrash(event: AppEvent, object: ObjectWithStatus<AppEventStatus>): void {
+    const key = `${event.metadata.namespace}/${event.spec.app}`;
+    const previous = this.crashDecisions.get(key) ?? Promise.resolve();
+    const next = previous.then(() => this.decide(object));
+    this.crashDecisions.set(key, next);
+    void next.then(() => {
+      if (this.crashDecisions.get(key) === next) this.crashDecisions.delete(key);
+    });
+  }
+
   private async decide(object: ObjectWithStatus<AppEventStatus>): Promise<void> {
     const key = `${object.metadata?.namespace}/${object.metadata?.name}`;
     if (this.deciding.has(key)) return;
@@ -75,6 +100,11 @@ export class EventController {
       const stored = await this.options.statusWriter.update(object, (current) =>
         current.status?.phase ? undefined : this.decision(current),
       );
+      const storedEvent = stored ? parseAppEvent(stored) : undefined;
+      if (storedEvent?.ok) {
+        const { event } = storedEvent;
+        this.options.crashes.observe(event, occurredAt(event), event.status?.crashCount);
+      }
       if (stored && stored.status?.phase === 'Pending') this.schedulePending(stored);
     } catch (error) {
       this.options.logger.error(
@@ -108,8 +138,7 @@ export class EventController {
     }
     const event = parsed.event;
 
-    const occurredAt = Date.parse(event.spec.occurredAt ?? event.metadata.creationTimestamp ?? '');
-    const ageMs = now.getTime() - occurredAt;
+    const ageMs = now.getTime() - occurredAt(event);
     if (Number.isFinite(ageMs) && ageMs > this.options.maxAgeMs) {
       log.info({ app: event.spec.app, type: event.spec.type, ageMs }, 'app event expired');
       return {
@@ -120,7 +149,11 @@ export class EventController {
       };
     }
 
-    const { routes, missing } = routesFor(this.options.routing, event);
+    const crashCount =
+      event.spec.type === 'app_crashed'
+        ? this.options.crashes.count(event, occurredAt(event))
+        : undefined;
+    const { routes, missing } = routesFor(this.options.routing, event, crashCount);
     const missingNote =
       missing.length > 0
         ? `named notifiers not found or invalid: ${missing.map((name) => `"${name}"`).join(', ')}`
@@ -130,13 +163,16 @@ export class EventController {
       return {
         phase: 'NoMatch',
         message: [
-          `no active notifier of app "${event.spec.app}" selects ${event.spec.type}`,
+          crashCount === undefined
+            ? `no active notifier of app "${event.spec.app}" selects ${event.spec.type}`
+            : `crash ${crashCount} in a row: no active notifier of app "${event.spec.app}" selects app_crashed_repeated, and app_crashed notifiers are told of the 2nd, 5th and 12th only`,
           missingNote,
         ]
           .filter(Boolean)
           .join('; '),
         processedAt,
         observedGeneration: generation,
+        ...(crashCount === undefined ? {} : { crashCount }),
       };
     }
 
@@ -149,6 +185,7 @@ export class EventController {
       ...(missingNote ? { message: missingNote } : {}),
       processedAt,
       observedGeneration: generation,
+      ...(crashCount === undefined ? {} : { crashCount }),
       deliveries: routes.map((route) => ({
         notifier: route.name,
         platform: route.platform,
@@ -159,13 +196,27 @@ export class EventController {
   }
 }
 
-/** The notifiers an event goes to: those selecting its type, then the active ones it names. */
+/**
+ * The notifiers an event goes to: those selecting its type, then the active ones it names. A
+ * crash goes to the notifiers selecting app_crashed_repeated every time, and to those selecting
+ * app_crashed only when it is the 2nd, 5th or 12th in a row.
+ */
 function routesFor(
   routing: RoutingTable,
   event: AppEvent,
+  crashCount: number | undefined,
 ): { routes: NotifierRoute[]; missing: string[] } {
   const { namespace } = event.metadata;
-  const routes = [...routing.match(namespace, event.spec.app, event.spec.type)];
+  const { app, type } = event.spec;
+  const routes =
+    crashCount === undefined
+      ? [...routing.match(namespace, app, type)]
+      : [...routing.match(namespace, app, 'app_crashed_repeated')];
+  if (crashCount !== undefined && notifiedCrashCounts.has(crashCount)) {
+    for (const route of routing.match(namespace, app, 'app_crashed')) {
+      if (!routes.some((each) => each.name === route.name)) routes.push(route);
+    }
+  }
   const missing: string[] = [];
   for (const name of event.spec.notifiers ?? []) {
     const route = routing.get(namespace, name);
@@ -173,6 +224,11 @@ function routesFor(
     else if (route.active && !routes.some((each) => each.name === name)) routes.push(route);
   }
   return { routes, missing };
+}
+
+/** When an event happened: its occurredAt, or its creation time when absent, in ms. */
+function occurredAt(event: AppEvent): number {
+  return Date.parse(event.spec.occurredAt ?? event.metadata.creationTimestamp ?? '');
 }
 
 /** RFC 3339 with whole seconds, as Kubernetes writes timestamps. */

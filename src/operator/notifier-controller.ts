@@ -1,5 +1,10 @@
-import type { Channel, Destination } from '../channels/types.ts';
-import { parseNotifier, type Notifier, type NotifierStatus } from '../api/notifier.ts';
+import type { AttemptResult, Channel, Destination } from '../channels/types.ts';
+import {
+  parseNotifier,
+  testAnnotation,
+  type Notifier,
+  type NotifierStatus,
+} from '../api/notifier.ts';
 import type { Platform } from '../api/platforms.ts';
 import { validateWebhookUrl } from '../delivery/address-policy.ts';
 import { routeFromNotifier, type RoutingTable } from '../routing/routing-table.ts';
@@ -22,6 +27,12 @@ export interface NotifierControllerOptions {
   channels: ReadonlyMap<Platform, Channel>;
   /** The App of an app name, for the owner and collaborator recipients of email notifiers. */
   apps?: AppLookup;
+  /** Sends a test notification; the operator provides it with its HTTP and mail senders. */
+  sendTest?: (
+    notifier: Notifier,
+    platform: Platform,
+    destination: Destination,
+  ) => Promise<AttemptResult>;
   /** Whether webhooks may target link-local and cloud metadata addresses. */
   allowLinkLocal: boolean;
   /** Whether an SMTP server is configured; email notifiers are not Ready without one. */
@@ -49,6 +60,8 @@ interface NotifierState {
 export class NotifierController {
   private readonly options: NotifierControllerOptions;
   private readonly states = new Map<string, NotifierState>();
+  /** Notifiers whose test notification is being sent. */
+  private readonly testing = new Set<string>();
 
   constructor(options: NotifierControllerOptions) {
     this.options = options;
@@ -56,6 +69,7 @@ export class NotifierController {
 
   /** Handles an added or changed Notifier. */
   upsert(object: ObjectWithStatus<NotifierStatus>): void {
+    this.options.statusWriter.observe(object);
     const key = keyOf(object);
     const state = this.states.get(key) ?? {
       object,
@@ -87,6 +101,52 @@ export class NotifierController {
     state.notifier = parsed.notifier;
     this.options.routing.upsert(routeFromNotifier(parsed.notifier));
     void this.refreshReady(key);
+    void this.sendTestIfAsked(state, parsed.notifier);
+  }
+
+  /**
+   * Sends one test notification when the test annotation holds a value the status does not
+   * record yet, and records the outcome, so each new value sends exactly one.
+   */
+  private async sendTestIfAsked(state: NotifierState, notifier: Notifier): Promise<void> {
+    const request = notifier.metadata.annotations?.[testAnnotation];
+    const key = `${notifier.metadata.namespace}/${notifier.metadata.name}`;
+    if (typeof request !== 'string' || request === '') return;
+    if (notifier.status?.lastTest?.request === request || this.testing.has(key)) return;
+    if (!this.options.sendTest) return;
+
+    this.testing.add(key);
+    try {
+      const destination = await this.resolve(notifier);
+      const result: AttemptResult = destination.ok
+        ? await this.options.sendTest(notifier, destination.platform, destination.destination)
+        : { ok: false, retryable: false, error: destination.message };
+      const sentAt = new Date(this.options.clock.now()).toISOString().replace(/\.\d{3}Z$/, 'Z');
+      this.options.logger.info(
+        {
+          namespace: notifier.metadata.namespace,
+          notifier: notifier.metadata.name,
+          delivered: result.ok,
+        },
+        'test notification attempted',
+      );
+      await this.options.statusWriter.update(state.object, (current) => ({
+        ...current.status,
+        lastTest: {
+          request,
+          sentAt,
+          outcome: result.ok ? 'Delivered' : 'Failed',
+          ...(result.ok ? {} : { message: result.error }),
+        },
+      }));
+    } catch (error) {
+      this.options.logger.error(
+        { namespace: notifier.metadata.namespace, notifier: notifier.metadata.name, err: error },
+        'recording a test notification failed',
+      );
+    } finally {
+      this.testing.delete(key);
+    }
   }
 
   /** Handles a deleted Notifier. */
@@ -94,6 +154,13 @@ export class NotifierController {
     this.options.routing.remove(namespaceOf(object), nameOf(object));
     this.states.delete(keyOf(object));
     this.options.statusWriter.forget(namespaceOf(object), nameOf(object));
+  }
+
+  /** Every usable Notifier currently known. */
+  all(): Notifier[] {
+    const notifiers: Notifier[] = [];
+    for (const state of this.states.values()) if (state.notifier) notifiers.push(state.notifier);
+    return notifiers;
   }
 
   /** Re-checks the Ready condition of every notifier of an app, after its App changed. */

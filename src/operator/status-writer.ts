@@ -70,6 +70,17 @@ export class StatusWriter<S> {
     return next;
   }
 
+  /**
+   * Offers a copy an informer delivered. Informers deliver in order, so the copy they deliver last
+   * is at least as new as this writer's own earlier writes, and a status changed by someone else
+   * is the one the next write starts from. Objects this writer never wrote are not kept.
+   */
+  observe(object: ObjectWithStatus<S>): void {
+    const key = `${object.metadata?.namespace}/${object.metadata?.name}`;
+    const latest = this.latest.get(key);
+    if (latest && latest.metadata?.uid === object.metadata?.uid) this.latest.set(key, object);
+  }
+
   /** Drops what is known about a deleted object. */
   forget(namespace: string, name: string): void {
     this.latest.delete(`${namespace}/${name}`);

@@ -7,6 +7,7 @@ import {
   rocketChatMarkdown,
 } from '../../src/channels/chat-markdown.ts';
 import { fitText } from '../../src/channels/format.ts';
+import { composeMessage } from '../../src/channels/message.ts';
 import { sampleNotification } from './notification.ts';
 
 const zwsp = '\u200B';
@@ -59,9 +60,9 @@ describe('plainChatText', () => {
 
 describe('chatFields', () => {
   it('lists summary fields, then data fields', () => {
-    const { event } = sampleNotification('mattermost');
+    const message = composeMessage(sampleNotification('mattermost'));
 
-    const fields = chatFields(event, mattermostMarkdown);
+    const fields = chatFields(message, mattermostMarkdown);
 
     expect(fields.map((field) => field.title)).toEqual([
       'App',
@@ -70,10 +71,10 @@ describe('chatFields', () => {
       'Actor',
       'version',
       'replicas',
-      'image',
+      'Image',
     ]);
     expect(fields[6]).toEqual({
-      title: 'image',
+      title: 'Image',
       value: '{"repository":"shop","tag":"1.4.2"}',
       short: true,
     });
@@ -81,14 +82,14 @@ describe('chatFields', () => {
 
   it('caps the number of fields', () => {
     const data = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`key${i}`, i]));
-    const { event } = sampleNotification('mattermost', { data });
+    const message = composeMessage(sampleNotification('mattermost', { data }));
 
-    const fields = chatFields(event, mattermostMarkdown);
+    const fields = chatFields(message, mattermostMarkdown);
 
     expect(fields).toHaveLength(maxChatFields);
     expect(fields.at(-1)).toEqual({
       title: '…',
-      value: '25 more data fields not shown',
+      value: '25 more details not shown',
       short: false,
     });
   });

@@ -4,16 +4,18 @@ import {
   isValidEmailAddress,
   normalizeRecipients,
 } from '../../src/channels/email.ts';
-import {
-  renderEmail,
-  renderEmailHtml,
-  renderEmailSubject,
-  renderEmailText,
-} from '../../src/channels/email-render.ts';
+import { renderEmailHtml } from '../../src/channels/email-html.ts';
+import { renderEmail, renderEmailSubject } from '../../src/channels/email-render.ts';
+import { maxEmailSummaryLength, renderEmailText } from '../../src/channels/email-text.ts';
 import { createHttpSender } from '../../src/delivery/http-sender.ts';
 import { createMailSender, type MailSender } from '../../src/delivery/mail-sender.ts';
 import { startSmtpReceiver, type SmtpReceiver } from '../support/receivers.ts';
-import { hostileText, sampleNotification } from './notification.ts';
+import {
+  eventNotification,
+  hostileText,
+  sampleAppUrl,
+  sampleNotification,
+} from './notification.ts';
 
 let receiver: SmtpReceiver | undefined;
 let mail: MailSender | undefined;
@@ -91,6 +93,7 @@ describe('emailChannel', () => {
   it('sends non-ASCII and emoji intact', async () => {
     const { receiver, mail } = await startMail();
     const notification = sampleNotification('email', {
+      type: 'app_restarted',
       displayName: 'Déploiement réussi 🚀',
       description: '日本語の説明',
     });
@@ -209,7 +212,7 @@ describe('renderEmail', () => {
       [
         'App deployed in shop',
         '',
-        'An app was deployed',
+        'Deployed by alice.',
         '',
         'App: shop',
         'Namespace: shop',
@@ -220,20 +223,63 @@ describe('renderEmail', () => {
         'Details:',
         'version: 1.4.2',
         'replicas: 3',
-        'image: {"repository":"shop","tag":"1.4.2"}',
+        'Image: {"repository":"shop","tag":"1.4.2"}',
         '',
         '-- ',
         'Sent by Herald for notifier team-chat in namespace shop.',
       ].join('\n'),
     );
-    expect(rendered.html).toContain('<h2>App deployed in shop</h2>');
-    expect(rendered.html).toContain('<tr><th align="left" valign="top">Actor</th>');
-    expect(rendered.html).toContain('<td style="white-space:pre-wrap">1.4.2</td>');
+    expect(rendered.html).toContain('>App deployed · shop</h1>');
+    expect(rendered.html).toContain('<title>[shop] App deployed</title>');
+    expect(rendered.html).toMatch(
+      /<th scope="row" style="[^"]*">Actor<\/th><td style="[^"]*">alice<\/td>/,
+    );
+    expect(rendered.html).toMatch(
+      /<th scope="row" style="[^"]*">version<\/th><td style="[^"]*">1\.4\.2<\/td>/,
+    );
+    expect(rendered.html).not.toContain('<a ');
+  });
+
+  it('links to the app on the dashboard', () => {
+    const appUrl = 'https://dashboard.example.com/apps/shop/shop?tab=events&view="full"';
+    const rendered = renderEmail(sampleNotification('email', {}, { appUrl }));
+
+    expect(rendered.text).toContain(
+      '\n\nOpen shop in the dashboard: https://dashboard.example.com/apps/shop/shop?tab=events&view=%22full%22\n\n',
+    );
+    expect(rendered.html).toMatch(
+      /<a href="https:\/\/dashboard\.example\.com\/apps\/shop\/shop\?tab=events&amp;view=%22full%22" style="[^"]*">Open shop in the dashboard<\/a>/,
+    );
+  });
+
+  it.each(['javascript:alert(1)', 'ftp://files.example.com/shop', 'not a url'])(
+    'leaves out a dashboard link of %j',
+    (appUrl) => {
+      const rendered = renderEmail(sampleNotification('email', {}, { appUrl }));
+
+      expect(rendered.html).not.toContain('<a ');
+      expect(rendered.text).not.toContain('dashboard');
+    },
+  );
+
+  it('writes only well-formed tags', () => {
+    const html = renderEmailHtml(
+      sampleNotification('email', {}, { appUrl: 'https://dashboard.example.com/a' }),
+    );
+
+    // Each tag: a name, then attributes whose values are double-quoted without a quote inside.
+    const wellFormed = /^<\/?[a-z][a-z0-9]*(\s+[a-z-]+(="[^"<>]*")?)*\s*>$/;
+    for (const [tag] of html.replace('<!DOCTYPE html>', '').matchAll(/<[^>]*>/g)) {
+      expect(tag).toMatch(wellFormed);
+    }
+    expect(html.match(/<table/g)).toHaveLength(html.match(/<\/table>/g)?.length ?? -1);
+    expect(html.match(/<tr>/g)).toHaveLength(html.match(/<\/tr>/g)?.length ?? -1);
   });
 
   it('escapes HTML from the event', () => {
     const html = renderEmailHtml(
       sampleNotification('email', {
+        type: 'app_restarted',
         displayName: hostileText.html,
         description: `${hostileText.html} & "quotes" 'too'`,
         data: { '<b>key</b>': '<img src=x onerror=alert(1)>' },
@@ -265,5 +311,121 @@ describe('renderEmail', () => {
     );
 
     expect(text).toContain('log: line one\n    line two');
+  });
+});
+
+describe('renderEmail with event layouts', () => {
+  it('renders a deployment field by field', () => {
+    const rendered = renderEmail(
+      eventNotification(
+        'email',
+        'app_deployed',
+        {
+          gitRef: 'v1.4.0',
+          deployer: 'bob',
+          duration: '2m30s',
+          image: 'shop:1.4.0',
+          note: 'hotfix',
+        },
+        { appUrl: sampleAppUrl },
+      ),
+    );
+
+    expect(rendered.subject).toBe('[shop-api] App deployed');
+    expect(rendered.text).toBe(
+      [
+        'App deployed in shop-api',
+        '',
+        'Deployed v1.4.0 by bob in 2 min 30 s.',
+        '',
+        `Open shop-api in the dashboard: ${sampleAppUrl}`,
+        '',
+        'App: shop-api',
+        'Namespace: shop',
+        'When: 2026-03-01 12:00:00 UTC',
+        'Actor: alice',
+        'Event: shop-deployed-7x2kq (app_deployed)',
+        '',
+        'Details:',
+        'Git ref: v1.4.0',
+        'Deployer: bob',
+        'Duration: 2 min 30 s',
+        'Image: shop:1.4.0',
+        'note: hotfix',
+        '',
+        '-- ',
+        'Sent by Herald for notifier team-chat in namespace shop.',
+      ].join('\n'),
+    );
+    const rows = [...rendered.html.matchAll(/<th [^>]*>([^<]*)<\/th><td [^>]*>([^<]*)<\/td>/g)];
+    expect(rows.map(([, label, value]) => `${label}=${value}`)).toEqual([
+      'App=shop-api',
+      'Namespace=shop',
+      'When=2026-03-01 12:00:00 UTC',
+      'Actor=alice',
+      'Event=shop-deployed-7x2kq (app_deployed)',
+      'Git ref=v1.4.0',
+      'Deployer=bob',
+      'Duration=2 min 30 s',
+      'Image=shop:1.4.0',
+      'note=hotfix',
+    ]);
+    expect(rendered.html).toContain('>Deployed v1.4.0 by bob in 2 min 30 s.</p>');
+    expect(rendered.html).toContain(`<a href="${sampleAppUrl}" `);
+  });
+
+  it('says a resolved alert is resolved in the subject', () => {
+    const rendered = renderEmail(
+      eventNotification('email', 'app_alert_triggered', {
+        state: 'resolved',
+        metric: 'memory',
+        value: 42,
+        limit: 80,
+        unit: '%',
+        direction: 'above',
+      }),
+    );
+
+    expect(rendered.subject).toBe('[shop-api] Alert resolved: memory');
+    expect(rendered.text.split('\n').slice(0, 3)).toEqual([
+      'Alert resolved: memory in shop-api',
+      '',
+      'Resolved: memory is back below the limit of 80% (now 42%).',
+    ]);
+  });
+
+  it('never puts the values of variables in any part', () => {
+    const rendered = renderEmail(
+      eventNotification('email', 'variable_edited', {
+        variables: { DATABASE_URL: 'postgres://u:s3cr3t@db' },
+        OTHER: 's3cr3t-too',
+      }),
+    );
+
+    expect(rendered.subject).toBe('[shop-api] Variable edited');
+    expect(rendered.text).toContain('Variable DATABASE_URL was edited.');
+    expect(rendered.text).toContain('OTHER: (value not shown)');
+    for (const part of [rendered.subject, rendered.text, rendered.html]) {
+      expect(part).not.toContain('s3cr3t');
+    }
+  });
+
+  it('escapes details in the HTML part', () => {
+    const html = renderEmailHtml(
+      eventNotification('email', 'app_crashed', { container: '<img src=x onerror=alert(1)>' }),
+    );
+
+    expect(html).not.toContain('<img');
+    expect(html).toContain('Container &lt;img src=x onerror=alert(1)&gt; crashed.');
+  });
+
+  it('caps the summary', () => {
+    const text = renderEmailText(
+      eventNotification('email', 'app_alert_triggered', { message: 'm'.repeat(20_000) }),
+    );
+
+    const summary = text.split('\n')[2] ?? '';
+    expect(summary.length).toBeLessThanOrEqual(maxEmailSummaryLength);
+    expect(summary.endsWith('…')).toBe(true);
   });
 });

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
   cleanText,
-  dataFields,
   fitText,
   formatTimestamp,
   formatValue,
@@ -90,17 +89,6 @@ describe('formatValue', () => {
 
     expect(formatValue(cyclic)).toBe('[object Object]');
     expect(formatValue(10n)).toBe('10');
-  });
-});
-
-describe('dataFields', () => {
-  it('keeps the emitter order and flattens keys to one line', () => {
-    const { event } = sampleNotification('slack', { data: { 'b\nkey': 1, a: 'x' } });
-
-    expect(dataFields(event)).toEqual([
-      { label: 'b key', value: '1' },
-      { label: 'a', value: 'x' },
-    ]);
   });
 });
 

@@ -7,7 +7,13 @@ import {
 } from '../../src/channels/mattermost.ts';
 import { createHttpSender, type HttpSender } from '../../src/delivery/http-sender.ts';
 import { startHttpReceiver, type HttpReceiver } from '../support/receivers.ts';
-import { hostileText, sampleNotification } from './notification.ts';
+import { maxChatFields, maxChatFieldValuesLength } from '../../src/channels/chat-markdown.ts';
+import {
+  eventNotification,
+  hostileText,
+  sampleAppUrl,
+  sampleNotification,
+} from './notification.ts';
 
 const zwsp = '\u200B';
 
@@ -70,10 +76,11 @@ describe('renderMattermostMessage', () => {
     expect(message.text).toBe('\\[shop\\] App deployed');
     expect(message.attachments).toHaveLength(1);
     const [attachment] = message.attachments;
-    expect(attachment?.fallback).toBe('[shop] App deployed: An app was deployed');
+    expect(attachment?.fallback).toBe('[shop] App deployed: Deployed by alice.');
     expect(attachment?.color).toBe(mattermostColor);
     expect(attachment?.title).toBe('App deployed · shop');
-    expect(attachment?.text).toBe('An app was deployed');
+    expect(attachment?.text).toBe('Deployed by alice.');
+    expect(attachment).not.toHaveProperty('title_link');
     expect(attachment?.footer).toBe(
       'Herald · notifier team-chat · event shop-deployed-7x2kq (app_deployed)',
     );
@@ -84,7 +91,7 @@ describe('renderMattermostMessage', () => {
       { title: 'Actor', value: 'alice', short: true },
       { title: 'version', value: '1.4.2', short: true },
       { title: 'replicas', value: '3', short: true },
-      { title: 'image', value: '{"repository":"shop","tag":"1.4.2"}', short: true },
+      { title: 'Image', value: '{"repository":"shop","tag":"1.4.2"}', short: true },
     ]);
   });
 
@@ -98,6 +105,7 @@ describe('renderMattermostMessage', () => {
   ])('neutralises %j in every text', (hostile, neutralised) => {
     const message = renderMattermostMessage(
       sampleNotification('mattermost', {
+        type: 'app_restarted',
         app: hostile,
         displayName: hostile,
         description: hostile,
@@ -118,7 +126,11 @@ describe('renderMattermostMessage', () => {
   it('truncates long texts', () => {
     const long = 'x'.repeat(20_000);
     const message = renderMattermostMessage(
-      sampleNotification('mattermost', { description: long, data: { log: long } }),
+      sampleNotification('mattermost', {
+        type: 'app_restarted',
+        description: long,
+        data: { log: long },
+      }),
     );
 
     const [attachment] = message.attachments;
@@ -126,5 +138,68 @@ describe('renderMattermostMessage', () => {
     expect(attachment?.text.endsWith('…')).toBe(true);
     expect(attachment?.fields.at(-1)?.value).toHaveLength(500);
     expect(JSON.stringify(message).length).toBeLessThan(16_383);
+  });
+});
+
+describe('renderMattermostMessage with event layouts', () => {
+  it('renders a crash with a link to the app', () => {
+    const message = renderMattermostMessage(
+      eventNotification(
+        'mattermost',
+        'app_crashed',
+        { container: 'web-1', exitCode: 137, reason: 'OOMKilled', crashCount: 5 },
+        { appUrl: sampleAppUrl },
+      ),
+    );
+
+    expect(message.text).toBe('\\[shop-api\\] App crashed');
+    const [attachment] = message.attachments;
+    expect(attachment?.title).toBe('App crashed · shop-api');
+    expect(attachment?.title_link).toBe(sampleAppUrl);
+    expect(attachment?.fallback).toBe(
+      '[shop-api] App crashed: Container web-1 exited with code 137 (OOMKilled).',
+    );
+    expect(attachment?.text).toBe(
+      'Container web-1 exited with code 137 (OOMKilled).\n5th crash in a row.',
+    );
+    expect(attachment?.fields.slice(4)).toEqual([
+      { title: 'Container', value: 'web-1', short: true },
+      { title: 'Exit code', value: '137', short: true },
+      { title: 'Reason', value: 'OOMKilled', short: true },
+      { title: 'Crashes in a row', value: '5', short: true },
+    ]);
+  });
+
+  it('neutralises variable names and never shows their values', () => {
+    const message = renderMattermostMessage(
+      eventNotification('mattermost', 'variable_added', {
+        values: { '@channel_*KEY*': 'sk-s3cr3t' },
+      }),
+    );
+
+    const [attachment] = message.attachments;
+    expect(attachment?.text).toBe(`Variable @${zwsp}channel\\_\\*KEY\\* was added.`);
+    expect(attachment?.fields.at(-1)).toEqual({
+      title: 'Variable',
+      value: `@${zwsp}channel\\_\\*KEY\\*`,
+      short: true,
+    });
+    expect(JSON.stringify(message)).not.toContain('s3cr3t');
+  });
+
+  it('keeps a post with many long details under the maximum post size', () => {
+    const data = Object.fromEntries(
+      Array.from({ length: 30 }, (_, i) => [`key${i}`, `*${'z'.repeat(2000)}`]),
+    );
+    const message = renderMattermostMessage(
+      eventNotification('mattermost', 'app_restarted', data, { appUrl: sampleAppUrl }),
+    );
+
+    const [attachment] = message.attachments;
+    const values = attachment?.fields.map((field) => field.value) ?? [];
+    expect(attachment?.fields).toHaveLength(maxChatFields);
+    expect(values.join('').length).toBeLessThanOrEqual(maxChatFieldValuesLength);
+    expect(values.at(-2)).toBe('…');
+    expect(allTexts(message).join('').length).toBeLessThan(16_383);
   });
 });

@@ -1,10 +1,12 @@
 import type { Notification, NotificationEvent } from '../../src/channels/types.ts';
+import { eventTypeInfo, type EventType } from '../../src/api/event-types.ts';
 import type { Platform } from '../../src/api/platforms.ts';
 
 /** Builds a realistic notification. `event` overrides fields of the event. */
 export function sampleNotification(
   platform: Platform,
   event: Partial<NotificationEvent> = {},
+  options: { appUrl?: string } = {},
 ): Notification {
   const fullEvent: NotificationEvent = {
     uid: '5f0c9a8e-2b1d-4c7e-9f3a-0d1e2f3a4b5c',
@@ -23,7 +25,37 @@ export function sampleNotification(
     event: fullEvent,
     notifier: { name: 'team-chat', namespace: 'shop', platform },
     deliveryId: `${fullEvent.uid}.team-chat`,
+    ...options,
   };
+}
+
+/** Dashboard link of the sample app, as the operator builds it. */
+export const sampleAppUrl = 'https://dashboard.example.com/apps/shop/shop';
+
+/**
+ * Builds a notification of `type` with the catalogue's texts and `data`, for layout tests. The
+ * actor is alice, the app shop-api.
+ */
+export function eventNotification(
+  platform: Platform,
+  type: EventType,
+  data: Record<string, unknown>,
+  options: { appUrl?: string; actor?: string } = {},
+): Notification {
+  const info = eventTypeInfo(type);
+  const { appUrl, ...event } = options;
+  return sampleNotification(
+    platform,
+    {
+      app: 'shop-api',
+      type,
+      displayName: info.displayName,
+      description: info.description,
+      data,
+      ...event,
+    },
+    appUrl === undefined ? {} : { appUrl },
+  );
 }
 
 /** Strings from an event that must never ping, link or format anything. */

@@ -7,7 +7,12 @@ import {
 } from '../../src/channels/rocketchat.ts';
 import { createHttpSender, type HttpSender } from '../../src/delivery/http-sender.ts';
 import { startHttpReceiver, type HttpReceiver } from '../support/receivers.ts';
-import { hostileText, sampleNotification } from './notification.ts';
+import {
+  eventNotification,
+  hostileText,
+  sampleAppUrl,
+  sampleNotification,
+} from './notification.ts';
 
 const zwsp = '\u200B';
 
@@ -71,7 +76,7 @@ describe('renderRocketChatMessage', () => {
     const [attachment] = message.attachments;
     expect(attachment?.title).toBe('App deployed · shop');
     expect(attachment?.text).toBe(
-      'An app was deployed\n\nHerald · notifier team-chat · event shop-deployed-7x2kq (app\\_deployed)',
+      'Deployed by alice.\n\nHerald · notifier team-chat · event shop-deployed-7x2kq (app\\_deployed)',
     );
     expect(attachment?.color).toBe(rocketChatColor);
     expect(attachment?.ts).toBe('2026-03-01T12:00:00.000Z');
@@ -83,8 +88,9 @@ describe('renderRocketChatMessage', () => {
       'Actor',
       'version',
       'replicas',
-      'image',
+      'Image',
     ]);
+    expect(attachment).not.toHaveProperty('title_link');
   });
 
   it('leaves out ts when the time is unparsable', () => {
@@ -106,6 +112,7 @@ describe('renderRocketChatMessage', () => {
   ])('neutralises %j in every text', (hostile, neutralised) => {
     const message = renderRocketChatMessage(
       sampleNotification('rocketchat', {
+        type: 'app_restarted',
         app: hostile,
         displayName: hostile,
         description: hostile,
@@ -126,12 +133,55 @@ describe('renderRocketChatMessage', () => {
   it('truncates long texts', () => {
     const long = 'y'.repeat(20_000);
     const message = renderRocketChatMessage(
-      sampleNotification('rocketchat', { displayName: long, description: long }),
+      sampleNotification('rocketchat', {
+        type: 'app_restarted',
+        displayName: long,
+        description: long,
+      }),
     );
 
     const [attachment] = message.attachments;
     expect(attachment?.title).toHaveLength(250);
     expect(attachment?.text.split('\n\n')[0]).toHaveLength(3000);
-    expect(message.text).toHaveLength(500);
+    expect(message.text.length).toBeLessThanOrEqual(500);
+    expect(message.text.endsWith('…')).toBe(true);
+  });
+});
+
+describe('renderRocketChatMessage with event layouts', () => {
+  it('renders a scale with a link to the app', () => {
+    const message = renderRocketChatMessage(
+      eventNotification(
+        'rocketchat',
+        'app_scaled',
+        { from: { web: 2, worker: 1 }, to: { web: 4, worker: 1 } },
+        { appUrl: sampleAppUrl },
+      ),
+    );
+
+    expect(message.text).toBe('[shop-api] App scaled');
+    const [attachment] = message.attachments;
+    expect(attachment?.title).toBe('App scaled · shop-api');
+    expect(attachment?.title_link).toBe(sampleAppUrl);
+    expect(attachment?.text).toBe(
+      'Scaled web from 2 to 4.\n\nHerald · notifier team-chat · event shop-deployed-7x2kq (app\\_scaled)',
+    );
+    expect(attachment?.fields.slice(4)).toEqual([
+      { title: 'web', value: '2 → 4', short: true },
+      { title: 'worker', value: '1 → 1', short: true },
+    ]);
+  });
+
+  it('neutralises a deployer in the summary', () => {
+    const message = renderRocketChatMessage(
+      eventNotification('rocketchat', 'app_deployed', {
+        gitRef: 'main',
+        deployer: '@all *see* http://evil.example',
+      }),
+    );
+
+    expect(message.attachments[0]?.text.split('\n\n')[0]).toBe(
+      `Deployed main by @${zwsp}all \\*see\\* http:${zwsp}//evil.example.`,
+    );
   });
 });

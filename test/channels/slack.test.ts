@@ -3,12 +3,18 @@ import {
   renderSlackMessage,
   slackChannel,
   slackLimits,
+  slackLink,
   type SlackBlock,
   type SlackMessage,
 } from '../../src/channels/slack.ts';
 import { createHttpSender, type HttpSender } from '../../src/delivery/http-sender.ts';
 import { startHttpReceiver, type HttpReceiver } from '../support/receivers.ts';
-import { hostileText, sampleNotification } from './notification.ts';
+import {
+  eventNotification,
+  hostileText,
+  sampleAppUrl,
+  sampleNotification,
+} from './notification.ts';
 
 let receiver: HttpReceiver | undefined;
 let sender: HttpSender | undefined;
@@ -120,10 +126,10 @@ describe('slackChannel', () => {
 });
 
 describe('renderSlackMessage', () => {
-  it('renders header, description, summary, details and context', () => {
+  it('renders header, summary, fields, details and context', () => {
     const message = renderSlackMessage(sampleNotification('slack'));
 
-    expect(message.text).toBe('[shop] App deployed: An app was deployed');
+    expect(message.text).toBe('[shop] App deployed: Deployed by alice.');
     expect(message.blocks.map((block) => block.type)).toEqual([
       'header',
       'section',
@@ -138,7 +144,7 @@ describe('renderSlackMessage', () => {
     });
     expect(message.blocks[1]).toEqual({
       type: 'section',
-      text: { type: 'mrkdwn', text: 'An app was deployed' },
+      text: { type: 'mrkdwn', text: 'Deployed by alice.' },
     });
     expect(message.blocks[2]).toEqual({
       type: 'section',
@@ -157,7 +163,7 @@ describe('renderSlackMessage', () => {
       fields: [
         { type: 'mrkdwn', text: '*version*\n1.4.2' },
         { type: 'mrkdwn', text: '*replicas*\n3' },
-        { type: 'mrkdwn', text: '*image*\n{"repository":"shop","tag":"1.4.2"}' },
+        { type: 'mrkdwn', text: '*Image*\n{"repository":"shop","tag":"1.4.2"}' },
       ],
     });
     expect(blockOfType(message, 'context').elements[0]?.text).toBe(
@@ -190,6 +196,7 @@ describe('renderSlackMessage', () => {
   ])('escapes %j in every text', (hostile, escaped) => {
     const message = renderSlackMessage(
       sampleNotification('slack', {
+        type: 'app_restarted',
         app: hostile,
         displayName: hostile,
         description: hostile,
@@ -220,7 +227,12 @@ describe('renderSlackMessage', () => {
     const long = 'é'.repeat(10_000);
     const data = Object.fromEntries(Array.from({ length: 15 }, (_, i) => [`key${i}`, long]));
     const message = renderSlackMessage(
-      sampleNotification('slack', { displayName: long, description: long, data }),
+      sampleNotification('slack', {
+        type: 'app_restarted',
+        displayName: long,
+        description: long,
+        data,
+      }),
     );
 
     const header = blockOfType(message, 'header').text.text;
@@ -231,9 +243,119 @@ describe('renderSlackMessage', () => {
     expect(description.endsWith('…')).toBe(true);
     const details = fieldSections(message)[1] ?? [];
     expect(details).toHaveLength(slackLimits.fieldsPerSection);
-    expect(details.at(-1)?.text).toBe('*…*\n6 more data fields not shown');
+    expect(details.at(-1)?.text).toBe('*…*\n6 more details not shown');
     for (const field of details)
       expect(field.text.length).toBeLessThanOrEqual(slackLimits.fieldText);
     expect(message.text.length).toBeLessThanOrEqual(slackLimits.fallbackText);
+  });
+});
+
+describe('renderSlackMessage with event layouts', () => {
+  const memoryResolved = {
+    state: 'resolved',
+    metric: 'memory',
+    value: 42,
+    limit: 80,
+    unit: '%',
+    direction: 'above',
+    containerType: 'web',
+  };
+
+  it('renders a resolved alert with a link to the app', () => {
+    const message = renderSlackMessage(
+      eventNotification('slack', 'app_alert_triggered', memoryResolved, { appUrl: sampleAppUrl }),
+    );
+
+    expect(message.text).toBe(
+      '[shop-api] Alert resolved: memory: Resolved: memory on web is back below the limit of 80% (now 42%).',
+    );
+    expect(blockOfType(message, 'header').text.text).toBe('Alert resolved: memory · shop-api');
+    expect(textSections(message)).toEqual([
+      'Resolved: memory on web is back below the limit of 80% (now 42%).\n' +
+        `<${sampleAppUrl}|Open shop-api in the dashboard>`,
+    ]);
+    expect(fieldSections(message)[1]).toEqual([
+      { type: 'mrkdwn', text: '*State*\nResolved' },
+      { type: 'mrkdwn', text: '*Value*\n42%' },
+      { type: 'mrkdwn', text: '*Metric*\nmemory' },
+      { type: 'mrkdwn', text: '*Limit*\nabove 80%' },
+      { type: 'mrkdwn', text: '*Container type*\nweb' },
+    ]);
+  });
+
+  it('renders a deployment and escapes its details', () => {
+    const message = renderSlackMessage(
+      eventNotification('slack', 'app_deployed', {
+        gitRef: '<!channel>',
+        deployer: 'R&D <@U123>',
+        duration: 95,
+      }),
+    );
+
+    expect(textSections(message)).toEqual([
+      'Deployed &lt;!channel&gt; by R&amp;D &lt;@U123&gt; in 1 min 35 s.',
+    ]);
+    expect(fieldSections(message)[1]).toEqual([
+      { type: 'mrkdwn', text: '*Git ref*\n&lt;!channel&gt;' },
+      { type: 'mrkdwn', text: '*Deployer*\nR&amp;D &lt;@U123&gt;' },
+      { type: 'mrkdwn', text: '*Duration*\n1 min 35 s' },
+    ]);
+    for (const text of allTexts(message)) {
+      expect(text).not.toContain('<!channel>');
+      expect(text).not.toContain('<@');
+    }
+  });
+
+  it('names variables and never shows their values', () => {
+    const message = renderSlackMessage(
+      eventNotification('slack', 'variable_bulk_edited', {
+        values: { DATABASE_URL: 'postgres://u:s3cr3t@db', API_KEY: 'sk-s3cr3t' },
+      }),
+    );
+
+    expect(textSections(message)).toEqual(['2 variables were edited: DATABASE_URL, API_KEY.']);
+    expect(fieldSections(message)[1]).toEqual([
+      { type: 'mrkdwn', text: '*Variables*\nDATABASE_URL, API_KEY' },
+    ]);
+    expect(JSON.stringify(message)).not.toContain('s3cr3t');
+  });
+
+  it('cuts a long summary and keeps the link whole', () => {
+    const message = renderSlackMessage(
+      eventNotification(
+        'slack',
+        'app_alert_triggered',
+        { metric: 'cpu', message: '&'.repeat(10_000) },
+        { appUrl: sampleAppUrl },
+      ),
+    );
+
+    const [section = ''] = textSections(message);
+    const link = `<${sampleAppUrl}|Open shop-api in the dashboard>`;
+    expect(section.length).toBeLessThanOrEqual(slackLimits.sectionText);
+    expect(section.endsWith(`…\n${link}`)).toBe(true);
+    expect(section).not.toMatch(/&(?!amp;)/);
+  });
+});
+
+describe('slackLink', () => {
+  it.each([
+    ['https://d.example.com/a?x=1&y=2', '<https://d.example.com/a?x=1&amp;y=2|Open>'],
+    ['https://d.example.com/a|b', '<https://d.example.com/a%7Cb|Open>'],
+    ['https://d.example.com/<b>', '<https://d.example.com/&lt;b&gt;|Open>'],
+  ])('formats %j', (url, expected) => {
+    expect(slackLink({ url, label: 'Open' })).toBe(expected);
+  });
+
+  it('escapes the label and keeps it from ending the link', () => {
+    expect(slackLink({ url: 'https://d.example.com', label: 'a|b <c>' })).toBe(
+      '<https://d.example.com|a/b &lt;c&gt;>',
+    );
+  });
+
+  it('drops a URL too long to leave room for the summary', () => {
+    expect(slackLink({ url: `https://d.example.com/${'x'.repeat(2000)}`, label: 'x' })).toBe(
+      undefined,
+    );
   });
 });

@@ -10,7 +10,7 @@ import {
 } from '../../src/channels/webhook.ts';
 import { createHttpSender, type HttpSender } from '../../src/delivery/http-sender.ts';
 import { startHttpReceiver, type HttpReceiver } from '../support/receivers.ts';
-import { hostileText, sampleNotification } from './notification.ts';
+import { hostileText, sampleAppUrl, sampleNotification } from './notification.ts';
 
 type Verify = (
   rawBody: string | Buffer,
@@ -87,11 +87,13 @@ describe('webhookChannel', () => {
         name: 'shop-deployed-7x2kq',
         type: 'app_deployed',
         displayName: 'App deployed',
+        description: 'An app was deployed',
         app: 'shop',
         namespace: 'shop',
         occurredAt: '2026-03-01T12:00:00Z',
         actor: 'alice',
         data: { version: '1.4.2', replicas: 3, image: { repository: 'shop', tag: '1.4.2' } },
+        appUrl: null,
       },
       notifier: { name: 'team-chat', namespace: 'shop', platform: 'webhook' },
     });
@@ -177,5 +179,31 @@ describe('signWebhookBody', () => {
     expect(JSON.stringify(renderWebhookPayload(notification))).toBe(
       JSON.stringify(renderWebhookPayload(notification)),
     );
+  });
+});
+
+describe('renderWebhookPayload', () => {
+  it('sends the link to the app and the description', () => {
+    const payload = renderWebhookPayload(
+      sampleNotification('webhook', {}, { appUrl: sampleAppUrl }),
+    );
+
+    expect(payload.event.appUrl).toBe(sampleAppUrl);
+    expect(payload.event.description).toBe('An app was deployed');
+  });
+
+  it('nulls the values of variables and keeps their names', async () => {
+    const data = {
+      variables: ['DATABASE_URL'],
+      values: { DATABASE_URL: 'postgres://u:s3cr3t@db' },
+    };
+    const { request } = await deliver({}, { type: 'variable_edited', data });
+
+    const body = request.json as { event: { data: unknown } };
+    expect(body.event.data).toEqual({
+      variables: ['DATABASE_URL'],
+      values: { DATABASE_URL: null },
+    });
+    expect(request.body).not.toContain('s3cr3t');
   });
 });

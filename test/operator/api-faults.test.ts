@@ -6,6 +6,11 @@ import { waitFor } from '../support/wait.ts';
 
 type Receiver = Awaited<ReturnType<typeof startHttpReceiver>>;
 
+const events = {
+  selection: 'custom' as const,
+  types: ['app_deployed' as const, 'app_scaled' as const, 'app_restarted' as const],
+};
+
 describe('operator against a misbehaving API server', () => {
   let cluster: TestCluster;
   let operator: TestOperator;
@@ -19,6 +24,7 @@ describe('operator against a misbehaving API server', () => {
     await cluster.createNotifier('shop', 'hook', {
       app: 'api',
       platform: 'webhook',
+      events,
       webhook: { urlSecretRef: { name: 'hook', key: 'url' } },
     });
     operator = await startTestOperator(cluster);
@@ -49,6 +55,7 @@ describe('operator against a misbehaving API server', () => {
     await cluster.createNotifier('shop', 'second', {
       app: 'api',
       platform: 'webhook',
+      events,
       webhook: { urlSecretRef: { name: 'second', key: 'url' } },
     });
     await waitFor('the new notifier to be routed', () =>

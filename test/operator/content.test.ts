@@ -34,12 +34,14 @@ describe('notification content end to end', () => {
       await cluster.createNotifier('shop', platform, {
         app: 'api',
         platform,
+        events: { selection: 'deployments' },
         webhook: { urlSecretRef: { name: platform, key: 'url' } },
       });
     }
     await cluster.createNotifier('shop', 'email', {
       app: 'api',
       platform: 'email',
+      events: { selection: 'deployments' },
       email: { to: ['ops@example.com'] },
     });
     operator = await startTestOperator(cluster, [

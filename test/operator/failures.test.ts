@@ -37,6 +37,7 @@ describe('operator delivery failures', () => {
     await cluster.createNotifier('shop', app, {
       app,
       platform: 'webhook',
+      events: { selection: 'deployments' },
       webhook: { urlSecretRef: { name: app, key: 'url' } },
     });
     await cluster.waitForReady('shop', app, 'True', 'Ready');

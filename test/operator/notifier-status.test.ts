@@ -1,7 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHttpReceiver } from '../support/receivers.ts';
-import { deliveryOf, startTestCluster, type TestCluster } from '../support/cluster.ts';
+import {
+  deliveryOf,
+  retryOnConflict,
+  startTestCluster,
+  type TestCluster,
+} from '../support/cluster.ts';
 import { startTestOperator, type TestOperator } from '../support/operator.ts';
+import { waitFor } from '../support/wait.ts';
 
 type Receiver = Awaited<ReturnType<typeof startHttpReceiver>>;
 
@@ -51,6 +57,47 @@ describe('notifier Ready condition', () => {
     expect(final.status?.phase).toBe('Delivered');
   });
 
+  it('sends one test notification per annotation value', async () => {
+    await cluster.createSecret('shop', 'tested', { url: `${receiver.url}/tested` });
+    await cluster.createNotifier('shop', 'tested', {
+      app: 'tested',
+      platform: 'slack',
+      events: { selection: 'deployments' },
+      webhook: { urlSecretRef: { name: 'tested', key: 'url' } },
+    });
+    await cluster.waitForReady('shop', 'tested', 'True', 'Ready');
+
+    const annotate = (value: string) =>
+      retryOnConflict(async () => {
+        const current = await cluster.getNotifier('shop', 'tested');
+        const annotations = { ...current.metadata?.annotations, 'herald.dev/send-test': value };
+        await cluster.custom.replaceNamespacedCustomObject({
+          group: 'herald.dev',
+          version: 'v1alpha1',
+          plural: 'notifiers',
+          namespace: 'shop',
+          name: 'tested',
+          body: { ...current, metadata: { ...current.metadata, annotations } },
+        });
+      });
+    const lastTest = (value: string) =>
+      waitFor(`the outcome of test ${value}`, async () => {
+        const notifier = await cluster.getNotifier('shop', 'tested');
+        return notifier.status?.lastTest?.request === value ? notifier.status.lastTest : undefined;
+      });
+    const tests = () => receiver.requests.filter((request) => request.path === '/tested');
+
+    await annotate('1');
+    expect((await lastTest('1')).outcome).toBe('Delivered');
+    expect(tests()).toHaveLength(1);
+    expect(tests()[0]?.body).toContain('Test notification');
+
+    await cluster.patchNotifier('shop', 'tested', { active: true, events: { selection: 'all' } });
+    await annotate('2');
+    expect((await lastTest('2')).outcome).toBe('Delivered');
+    expect(tests().filter((request) => request.body.includes('Test notification'))).toHaveLength(2);
+  });
+
   it('names a missing key', async () => {
     await cluster.createSecret('shop', 'no-key', { other: 'x' });
     await cluster.createNotifier('shop', 'no-key', {
@@ -88,6 +135,7 @@ describe('notifier Ready condition', () => {
     await cluster.createNotifier('shop', 'metadata', {
       app: 'metadata',
       platform: 'webhook',
+      events: { selection: 'deployments' },
       webhook: { urlSecretRef: { name: 'metadata', key: 'url' } },
     });
 
@@ -108,6 +156,7 @@ describe('notifier Ready condition', () => {
     await cluster.createNotifier('shop', 'broken', {
       app: 'broken',
       platform: 'webhook',
+      events: { selection: 'deployments' },
       webhook: { urlSecretRef: { name: 'broken', key: 'url' } },
     });
     await cluster.waitForReady('shop', 'broken', 'True', 'Ready');

@@ -38,6 +38,7 @@ describe('delivery pacing', () => {
       await cluster.createNotifier('shop', name, {
         app: name,
         platform,
+        events: { selection: 'custom', types: ['app_scaled', 'app_deployed'] },
         webhook: { urlSecretRef: { name, key: 'url' } },
       });
     }

@@ -103,12 +103,14 @@ export async function startTestCluster(): Promise<TestCluster> {
       })) as NotifierObject;
     },
     async patchNotifier(namespace, name, spec) {
-      const current = await getNotifier(namespace, name);
-      await custom.replaceNamespacedCustomObject({
-        ...notifiers,
-        namespace,
-        name,
-        body: { ...current, spec: { ...current.spec, ...spec } },
+      await retryOnConflict(async () => {
+        const current = await getNotifier(namespace, name);
+        await custom.replaceNamespacedCustomObject({
+          ...notifiers,
+          namespace,
+          name,
+          body: { ...current, spec: { ...current.spec, ...spec } },
+        });
       });
     },
     async deleteNotifier(namespace, name) {
@@ -130,16 +132,18 @@ export async function startTestCluster(): Promise<TestCluster> {
       })) as AppObject;
     },
     async replaceApp(namespace, name, spec) {
-      const current = (await custom.getNamespacedCustomObject({
-        ...apps,
-        namespace,
-        name,
-      })) as AppObject;
-      await custom.replaceNamespacedCustomObject({
-        ...apps,
-        namespace,
-        name,
-        body: { ...current, spec },
+      await retryOnConflict(async () => {
+        const current = (await custom.getNamespacedCustomObject({
+          ...apps,
+          namespace,
+          name,
+        })) as AppObject;
+        await custom.replaceNamespacedCustomObject({
+          ...apps,
+          namespace,
+          name,
+          body: { ...current, spec },
+        });
       });
     },
     async getApp(namespace, name) {
@@ -180,6 +184,22 @@ export async function startTestCluster(): Promise<TestCluster> {
     },
     close: () => server.close(),
   };
+}
+
+/**
+ * Runs a read-modify-write again when the API server answers 409 Conflict, because the operator
+ * may write the object's status between the read and the write, as any client must expect.
+ */
+export async function retryOnConflict(write: () => Promise<void>): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await write();
+      return;
+    } catch (error) {
+      const conflict = (error as { code?: number }).code === 409;
+      if (!conflict || attempt >= 5) throw error;
+    }
+  }
 }
 
 /** Returns the delivery record of one notifier in an event's status. */

@@ -17,6 +17,8 @@ export const fastFlags = [
   '100ms',
   '--http-timeout',
   '2s',
+  '--health-address',
+  '127.0.0.1:0',
 ];
 
 /** An in-process operator whose log records are kept for assertions. */

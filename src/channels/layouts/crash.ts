@@ -1,5 +1,4 @@
-import type { DetailField } from '../format.ts';
-import { singleLine } from '../format.ts';
+import { singleLine, type DetailField } from '../format.ts';
 import type { Layout } from './types.ts';
 import { ordinal } from './values.ts';
 

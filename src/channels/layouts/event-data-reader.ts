@@ -18,7 +18,7 @@ export class EventDataReader {
     this.#data = data;
   }
 
-  /** A string, number or boolean as text, control characters removed and capped. */
+  /** Reads a string, number or boolean as text, without control characters and capped. */
   text(key: string): string | undefined {
     const value = this.#value(key);
     let text: string | undefined;
@@ -31,19 +31,21 @@ export class EventDataReader {
     return fitText(text, maxValueLength);
   }
 
-  /** A safe integer, given as a number or as a string of digits. */
+  /** Reads a safe integer, given as a number or as a string of digits. */
   integer(key: string): number | undefined {
     const number = this.#numeric(key);
-    return number !== undefined && Number.isSafeInteger(number) ? this.#use(key, number) : undefined;
+    return number !== undefined && Number.isSafeInteger(number)
+      ? this.#use(key, number)
+      : undefined;
   }
 
-  /** A finite number, given as a number or as a decimal string. */
+  /** Reads a finite number, given as a number or as a decimal string. */
   number(key: string): number | undefined {
     const number = this.#numeric(key);
     return number === undefined ? undefined : this.#use(key, number);
   }
 
-  /** A non-negative duration in seconds, given as seconds or as a string such as "2m30s". */
+  /** Reads a non-negative duration in seconds, given as seconds or as a string such as "2m30s". */
   seconds(key: string): number | undefined {
     const value = this.#value(key);
     let seconds: number | undefined;
@@ -52,7 +54,7 @@ export class EventDataReader {
     return seconds !== undefined && seconds >= 0 ? this.#use(key, seconds) : undefined;
   }
 
-  /** An RFC 3339 date-time, as milliseconds since the epoch. */
+  /** Reads an RFC 3339 date-time, returned as milliseconds since the epoch. */
   time(key: string): number | undefined {
     const value = this.#value(key);
     if (typeof value !== 'string') return undefined;
@@ -61,7 +63,7 @@ export class EventDataReader {
     return Number.isNaN(time) ? undefined : this.#use(key, time);
   }
 
-  /** One of `values`. */
+  /** Reads one of `values`. */
   oneOf<T extends string>(key: string, values: readonly T[]): T | undefined {
     const value = this.#value(key);
     const match = values.find((allowed) => allowed === value);
@@ -69,8 +71,8 @@ export class EventDataReader {
   }
 
   /**
-   * Names given as a list of strings, a single string, or the keys of a map. A map's values are
-   * never returned, because a map of variable name to value carries secrets.
+   * Reads names given as a list of strings, a single string, or the keys of a map. A map's values
+   * are never returned, because a map of variable name to value contains secrets.
    */
   names(key: string): string[] | undefined {
     const value = this.#value(key);
@@ -83,7 +85,21 @@ export class EventDataReader {
     return cleaned.length === 0 ? undefined : this.#use(key, cleaned);
   }
 
-  /** A formation: a map of container type to a non-negative integer count. */
+  /**
+   * Reads the keys of a map, such as the names of a map of variable name to value. Anything other
+   * than a map returns undefined, so that a value is never taken for a name.
+   */
+  keys(key: string): string[] | undefined {
+    const value = this.#value(key);
+    if (!isPlainObject(value)) return undefined;
+
+    const keys = Object.keys(value)
+      .map(fitName)
+      .filter((name) => name !== '');
+    return keys.length === 0 ? undefined : this.#use(key, keys);
+  }
+
+  /** Reads a formation: a map of container type to a non-negative integer count. */
   formation(key: string): Map<string, number> | undefined {
     const value = this.#value(key);
     if (!isPlainObject(value) || Object.keys(value).length === 0) return undefined;
@@ -99,7 +115,7 @@ export class EventDataReader {
     return this.#use(key, formation);
   }
 
-  /** The entries no getter returned, in the order the emitter wrote them. */
+  /** Lists the entries that no getter returned, in the order the emitter wrote them. */
   unreadEntries(): [string, unknown][] {
     return Object.entries(this.#data).filter(([key]) => !this.#read.has(key));
   }

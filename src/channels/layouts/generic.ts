@@ -5,10 +5,7 @@ import type { Layout } from './types.ts';
 import { formatFormation, formatNames, formatNumber, formatSeconds } from './values.ts';
 
 /** Formats one documented field by its kind, or returns undefined when it is missing or invalid. */
-export function readDocumentedField(
-  field: EventDataField,
-  data: EventDataReader,
-): string | undefined {
+function readDocumentedField(field: EventDataField, data: EventDataReader): string | undefined {
   switch (field.kind) {
     case 'string':
       return data.text(field.name);
@@ -36,7 +33,7 @@ function formatOptional<T>(value: T | undefined, format: (value: T) => string): 
 }
 
 /** Lists the documented fields of the event's type that are present, with their labels. */
-export function documentedFields(type: string, data: EventDataReader): DetailField[] {
+function documentedFields(type: string, data: EventDataReader): DetailField[] {
   const fields: DetailField[] = [];
   for (const field of eventDataSpec(type)?.fields ?? []) {
     if (!field.showValue) continue;

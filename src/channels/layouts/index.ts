@@ -1,5 +1,6 @@
 import type { EventType } from '../../api/event-types.ts';
-import { alertRuleLayout, alertTriggeredLayout } from './alert.ts';
+import { alertRuleLayout } from './alert-rule.ts';
+import { alertTriggeredLayout } from './alert.ts';
 import { crashLayout } from './crash.ts';
 import { deploymentLayout } from './deployment.ts';
 import { genericLayout } from './generic.ts';

@@ -2,7 +2,7 @@ import type { DetailField } from '../format.ts';
 import type { NotificationEvent } from '../types.ts';
 import type { EventDataReader } from './event-data-reader.ts';
 
-/** What a layout makes of one event, before any platform escaping or limit. */
+/** Content that a layout builds for one event, before any platform escaping or limit. */
 export interface MessageLayout {
   /** Short title: the display name, or a more precise one such as "Alert resolved: memory". */
   headline: string;

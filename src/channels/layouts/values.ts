@@ -60,11 +60,18 @@ export function formatNumber(value: number): string {
   return numberFormat.format(value);
 }
 
-/** Formats a number with its unit: "93%" for percentages, "512 MB" for other units. */
+/**
+ * Formats a number with its unit: "93%" for percentages, "512 MB" for other units. A unit
+ * "fraction of <what>" marks a fraction, shown as a percentage: 0.93 becomes "93% of <what>".
+ */
 export function formatQuantity(value: number, unit: string | undefined): string {
-  const number = formatNumber(value);
-  if (!unit) return number;
-  return unit === '%' ? `${number}%` : `${number} ${fitText(singleLine(unit), 32)}`;
+  if (!unit) return formatNumber(value);
+  if (unit === '%') return `${formatNumber(value)}%`;
+
+  const fraction = /^fraction of (.+)$/.exec(unit);
+  if (fraction)
+    return `${formatNumber(value * 100)}% of ${fitText(singleLine(fraction[1] ?? ''), 64)}`;
+  return `${formatNumber(value)} ${fitText(singleLine(unit), 64)}`;
 }
 
 /** Lists names separated by commas; past maxListedNames, the rest are counted. */

@@ -10,12 +10,13 @@ const verbs: Record<string, string> = {
 };
 
 /**
- * The variable events: the names of the variables and never their values. Names come from
- * `variables` and from the keys of a `values` map; every other key of these events is listed
- * with its value hidden (see EventDataSpec.showUndocumentedValues).
+ * Lays out the variable events with the names of the variables, never their values. Names come from
+ * `variables` and from the keys of a `values` map. Every other key of these events is listed with
+ * its value hidden, as EventDataSpec.showUndocumentedValues sets.
  */
 export const variablesLayout: Layout = (event, data) => {
-  const names = [...new Set([...(data.names('variables') ?? []), ...(data.names('values') ?? [])])];
+  const fromList = data.names('variables') ?? [];
+  const names = [...new Set([...fromList, ...(data.keys('values') ?? [])])];
   if (names.length === 0) {
     return { headline: event.displayName, summary: [event.description], fields: [] };
   }

@@ -1,0 +1,123 @@
+import type { KubernetesListObject } from '@kubernetes/client-node';
+import { alertNames, type AlertStatus } from '../api/alert.ts';
+import { group, version } from '../api/group.ts';
+import { ResilientInformer } from '../operator/informer.ts';
+import type { KubeClients } from '../operator/kube.ts';
+import { StatusWriter } from '../operator/status-writer.ts';
+import type { Clock } from '../util/clock.ts';
+import type { Logger } from '../util/log.ts';
+import type { AlertConfig } from './alert-config.ts';
+import { AlertController, type AlertObject } from './alert-controller.ts';
+import { createAlertMetrics, type AlertMetricsTarget } from './alert-metrics.ts';
+import { createAppEventCreator } from './app-event-creator.ts';
+import { createPrometheusClient } from './prometheus-client.ts';
+
+/** Dependencies and settings of startAlerts. */
+export interface AlertsOptions {
+  clients: KubeClients;
+  /** Alert settings; undefined disables alerts. */
+  config: AlertConfig | undefined;
+  /** Namespaces to watch; empty means every namespace. */
+  namespaces: readonly string[];
+  clock: Clock;
+  logger: Logger;
+  /** Registry for the alert metrics, such as the operator's; a private one when absent. */
+  metrics?: AlertMetricsTarget;
+}
+
+/** Running alert evaluation. */
+export interface RunningAlerts {
+  /** The controller, or undefined when alerts are disabled. */
+  readonly controller: AlertController | undefined;
+  /** Informer restarts after API errors. */
+  informerRestarts(): number;
+  /** Stops evaluating and watching Alerts. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Watches Alerts and evaluates them against Prometheus. Without a Prometheus URL it logs that
+ * alerts are disabled and starts no informer. Resolves once the Alerts are listed.
+ */
+export async function startAlerts(options: AlertsOptions): Promise<RunningAlerts> {
+  const { config, clients, clock, logger } = options;
+  if (!config) {
+    logger.info({}, 'alerts are disabled: no Prometheus URL is set (--prometheus-url)');
+    return { controller: undefined, informerRestarts: () => 0, stop: async () => {} };
+  }
+
+  const controller = new AlertController({
+    prometheus: createPrometheusClient({
+      url: config.prometheusUrl,
+      timeoutMs: config.prometheusTimeoutMs,
+      bearerTokenFile: config.prometheusBearerTokenFile,
+    }),
+    events: createAppEventCreator(clients.customObjects),
+    statusWriter: new StatusWriter<AlertStatus>({
+      api: clients.customObjects,
+      group,
+      version,
+      plural: alertNames.plural,
+      logger,
+    }),
+    queries: config.queries,
+    rateWindow: config.rateWindow,
+    intervalMs: config.intervalMs,
+    metrics: createAlertMetrics(options.metrics),
+    clock,
+    logger,
+  });
+
+  const scopes = options.namespaces.length > 0 ? options.namespaces : [undefined];
+  const informers = scopes.map((namespace) =>
+    alertInformer(clients, namespace, controller, options),
+  );
+  await Promise.all(informers.map((each) => each.start()));
+  controller.start();
+  logger.info({ intervalMs: config.intervalMs }, 'alert evaluation started');
+
+  return {
+    controller,
+    informerRestarts: () => informers.reduce((sum, each) => sum + each.restarts, 0),
+    async stop() {
+      await Promise.all(informers.map((each) => each.stop()));
+      await controller.stop();
+    },
+  };
+}
+
+function alertInformer(
+  clients: KubeClients,
+  namespace: string | undefined,
+  controller: AlertController,
+  options: AlertsOptions,
+): ResilientInformer<AlertObject> {
+  const plural = alertNames.plural;
+  const base = `/apis/${group}/${version}`;
+  const path = namespace ? `${base}/namespaces/${namespace}/${plural}` : `${base}/${plural}`;
+  const list = async () =>
+    (namespace
+      ? await clients.customObjects.listNamespacedCustomObject({
+          group,
+          version,
+          namespace,
+          plural,
+        })
+      : await clients.customObjects.listClusterCustomObject({
+          group,
+          version,
+          plural,
+        })) as KubernetesListObject<AlertObject>;
+  return new ResilientInformer<AlertObject>({
+    kubeConfig: clients.config,
+    path,
+    list,
+    handlers: {
+      add: (object) => controller.upsert(object),
+      update: (object) => controller.upsert(object),
+      delete: (object) => controller.remove(object),
+    },
+    clock: options.clock,
+    logger: options.logger,
+  });
+}

@@ -1,0 +1,27 @@
+import { testAnnotation, type Notifier } from '../api/notifier.ts';
+import type { Notification } from '../channels/types.ts';
+
+/**
+ * Builds the test notification of a notifier: a message that says it is a test, with no event
+ * behind it, rendered by each channel's generic layout.
+ */
+export function testNotification(notifier: Notifier, now: Date): Notification {
+  const { metadata, spec } = notifier;
+  const request = metadata.annotations?.[testAnnotation] ?? '';
+  return {
+    event: {
+      uid: `test-${metadata.uid}`,
+      name: `${metadata.name}-test`,
+      namespace: metadata.namespace,
+      app: spec.app,
+      type: 'test_notification',
+      displayName: 'Test notification',
+      description: `Herald test notification through notifier ${metadata.name}: it can deliver.`,
+      occurredAt: now.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      actor: 'herald-operator',
+      data: {},
+    },
+    notifier: { name: metadata.name, namespace: metadata.namespace, platform: spec.platform },
+    deliveryId: `test-${metadata.uid}.${request}`,
+  };
+}
