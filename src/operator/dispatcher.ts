@@ -3,7 +3,7 @@ import { eventTypeInfo } from '../api/event-types.ts';
 import type { Platform } from '../api/platforms.ts';
 import type { AttemptResult, Channel, ChannelContext, Notification } from '../channels/types.ts';
 import type { NotifierQueues } from '../delivery/notifier-queue.ts';
-import { sendWithRetries } from '../delivery/retry.ts';
+import { retryDelayMs } from '../delivery/retry.ts';
 import type { Clock } from '../util/clock.ts';
 import type { Logger } from '../util/log.ts';
 import type { DeliveryInfo, DeliveryObserver } from './delivery-observer.ts';
@@ -31,8 +31,10 @@ export interface DispatcherOptions {
 }
 
 /**
- * Sends each recorded delivery through its notifier's queue, retrying failed attempts, and
- * records every failed attempt and the final outcome in the AppEvent's status. A delivery is
+ * Sends each recorded delivery through its notifier's queue and records every failed attempt and
+ * the final outcome in the AppEvent's status. Each queue turn makes one attempt: a retry waits
+ * for its backoff outside the queue and then queues again, so one failing event never holds back
+ * the notifier's later events. A 429 pauses the whole notifier for its Retry-After. A delivery is
  * sent again only while its record says Pending, so a restart repeats nothing that was recorded.
  */
 export class Dispatcher implements DeliveryScheduler {
@@ -42,14 +44,16 @@ export class Dispatcher implements DeliveryScheduler {
   /** Aborted by `drain` and `stop`: no delivery starts, and retry waits end. */
   private readonly draining = new AbortController();
   /** Deliveries running now, so that `drain` can wait for them. */
-  private readonly running = new Set<Promise<void>>();
-  /** Deliveries queued or running, by `uid/notifier`. */
-  private readonly inFlight = new Set<string>();
+  private readonly running = new Set<Promise<unknown>>();
+  /** Deliveries queued, running or waiting for a retry: the namespace by `uid/notifier`. */
+  private readonly inFlight = new Map<string, string>();
   /**
    * Deliveries this process finished, by event uid. An informer may still hand over an older copy
    * of the event showing them Pending; this set keeps them from being sent twice.
    */
   private readonly finished = new Map<string, Set<string>>();
+  /** Deleted events whose queued deliveries must not be sent. */
+  private readonly cancelled = new Set<string>();
 
   constructor(options: DispatcherOptions) {
     this.options = options;
@@ -59,13 +63,19 @@ export class Dispatcher implements DeliveryScheduler {
     const uid = event.metadata.uid ?? '';
     const key = `${uid}/${delivery.notifier}`;
     if (this.inFlight.has(key) || this.finished.get(uid)?.has(delivery.notifier)) return true;
-    if (this.draining.signal.aborted) return false;
+    if (this.draining.signal.aborted || this.cancelled.has(uid)) return false;
 
-    const queue = this.options.queues.get(
-      `${event.metadata.namespace}/${delivery.notifier}`,
-      delivery.platform,
-    );
-    const accepted = queue.push(() => this.run(event, delivery));
+    if (!this.options.notifiers.get(event.metadata.namespace, delivery.notifier)) {
+      // A deleted notifier sends nothing, so its backlog fails at once rather than at its rate.
+      this.inFlight.set(key, event.metadata.namespace);
+      void this.finish(event, delivery, delivery.attempts, {
+        ok: false,
+        retryable: false,
+        error: `Notifier "${delivery.notifier}" was deleted, or its spec became invalid, before the event was delivered`,
+      }).finally(() => this.inFlight.delete(key));
+      return true;
+    }
+    const accepted = this.enqueue(event, delivery);
     if (!accepted) {
       this.options.logger.warn(
         {
@@ -77,13 +87,38 @@ export class Dispatcher implements DeliveryScheduler {
       );
       return false;
     }
-    this.inFlight.add(key);
+    this.inFlight.set(key, event.metadata.namespace);
     return true;
   }
 
-  /** Forgets what was finished for an event that reached a final phase or was deleted. */
+  /** Forgets what was finished for an event that reached a final phase. */
   forget(uid: string): void {
     this.finished.delete(uid);
+  }
+
+  /**
+   * Drops the queued deliveries of a deleted notifier. They stay Pending, and the next resync
+   * records them as failed at once instead of at the notifier's rate.
+   */
+  notifierRemoved(namespace: string, name: string): void {
+    void this.options.queues.remove(`${namespace}/${name}`);
+    for (const [key, eventNamespace] of this.inFlight) {
+      if (eventNamespace === namespace && key.endsWith(`/${name}`)) this.inFlight.delete(key);
+    }
+  }
+
+  /** Drops the deliveries of a deleted event that have not started yet. */
+  cancel(uid: string): void {
+    this.finished.delete(uid);
+    if ([...this.inFlight.keys()].some((key) => key.startsWith(`${uid}/`))) this.cancelled.add(uid);
+  }
+
+  private enqueue(event: AppEvent, delivery: DeliveryRecord): boolean {
+    const queue = this.options.queues.get(
+      `${event.metadata.namespace}/${delivery.notifier}`,
+      delivery.platform,
+    );
+    return queue.push(() => this.run(event, delivery));
   }
 
   /** Number of deliveries queued or running. */
@@ -130,91 +165,116 @@ export class Dispatcher implements DeliveryScheduler {
 
   private async run(event: AppEvent, delivery: DeliveryRecord): Promise<void> {
     const uid = event.metadata.uid ?? '';
-    // A delivery still queued when the operator began stopping is left Pending, unsent.
-    if (this.draining.signal.aborted) {
-      this.inFlight.delete(`${uid}/${delivery.notifier}`);
+    // A delivery still queued when the operator began stopping is left Pending, unsent, and one
+    // of a deleted event is dropped.
+    if (this.draining.signal.aborted || this.cancelled.has(uid)) {
+      this.release(uid, delivery.notifier);
       return;
     }
     const running = this.deliver(event, delivery);
     this.running.add(running);
+    let retryScheduled = false;
     try {
-      await running;
+      retryScheduled = await running;
     } finally {
       this.running.delete(running);
-      this.inFlight.delete(`${uid}/${delivery.notifier}`);
+      if (!retryScheduled) this.release(uid, delivery.notifier);
     }
   }
 
-  private async deliver(event: AppEvent, delivery: DeliveryRecord): Promise<void> {
-    const { namespace, name } = event.metadata;
-    const log = this.options.logger.child({
-      namespace,
-      app: event.spec.app,
-      event: name,
-      notifier: delivery.notifier,
-    });
+  /** Marks a delivery as no longer queued, running or waiting for a retry. */
+  private release(uid: string, notifier: string): void {
+    this.inFlight.delete(`${uid}/${notifier}`);
+    if (
+      this.cancelled.has(uid) &&
+      ![...this.inFlight.keys()].some((key) => key.startsWith(`${uid}/`))
+    ) {
+      this.cancelled.delete(uid);
+    }
+  }
+
+  /**
+   * Makes one attempt and records it. Resolves to true when a retry was scheduled, in which case
+   * the delivery stays in flight until the retry runs.
+   */
+  private async deliver(event: AppEvent, delivery: DeliveryRecord): Promise<boolean> {
+    const info = deliveryInfo(event, delivery);
     const notification = toNotification(event, delivery, this.options.dashboardUrl);
-    const remaining = Math.max(1, this.options.maxAttempts - delivery.attempts);
-    const signal = this.draining.signal;
-    const info: DeliveryInfo = {
-      namespace,
-      event: name,
-      notifier: delivery.notifier,
-      platform: delivery.platform,
-    };
-    let destinationReason: string | undefined;
-    const attempt = async (attemptNumber: number) => {
-      const sent = await this.attempt(notification, attemptNumber, info);
-      destinationReason = sent.destinationReason;
-      return sent.result;
-    };
+    const attempts = delivery.attempts + 1;
+    const sent = await this.attempt(notification, attempts, info);
+    const { result } = sent;
 
-    let outcome: { result: AttemptResult; attempts: number };
+    if (result.ok || !result.retryable || attempts >= this.options.maxAttempts) {
+      await this.finish(event, delivery, attempts, result, sent.destinationReason);
+      return false;
+    }
+    // Stopping: the attempt is not recorded, so the next leader makes it again.
+    if (this.draining.signal.aborted) return false;
+
+    this.options.observer?.retrying?.(info);
+    const delayMs = retryDelayMs(attempts, result, {
+      baseDelayMs: this.options.retryBaseDelayMs,
+      maxDelayMs: this.options.retryMaxDelayMs,
+    });
+    this.logger(event, delivery).info(
+      { attempt: attempts, error: result.error, delayMs },
+      'delivery attempt failed; retrying',
+    );
+    await this.record(event, delivery.notifier, {
+      attempts,
+      lastError: result.error,
+      lastAttemptAt: timestamp(new Date(this.options.clock.now())),
+    });
+    if (result.retryAfterMs !== undefined) {
+      // The receiver asked the notifier to slow down, which holds for its other events too.
+      this.options.queues
+        .get(`${event.metadata.namespace}/${delivery.notifier}`, delivery.platform)
+        .pause(delayMs);
+    }
+    void this.retryLater(event, { ...delivery, attempts }, delayMs);
+    return true;
+  }
+
+  /** Queues a delivery again once its backoff has passed; it stays Pending if stopped first. */
+  private async retryLater(event: AppEvent, delivery: DeliveryRecord, delayMs: number) {
+    const uid = event.metadata.uid ?? '';
     try {
-      outcome = await sendWithRetries(attempt, {
-        maxAttempts: remaining,
-        baseDelayMs: this.options.retryBaseDelayMs,
-        maxDelayMs: this.options.retryMaxDelayMs,
-        clock: this.options.clock,
-        signal,
-        onAttempt: async (attempt, result) => {
-          if (result.ok || !result.retryable || attempt >= remaining) return;
-          this.options.observer?.retrying?.(info);
-          log.info(
-            { attempt: delivery.attempts + attempt, error: result.error },
-            'delivery attempt failed; retrying',
-          );
-          await this.record(event, delivery.notifier, {
-            attempts: delivery.attempts + attempt,
-            lastError: result.error,
-            lastAttemptAt: timestamp(new Date(this.options.clock.now())),
-          });
-        },
-      });
-    } catch (error) {
-      if (signal.aborted) return; // Still Pending in the status: the next leader finishes it.
-      throw error;
+      await this.options.clock.sleep(delayMs, this.draining.signal);
+    } catch {
+      this.release(uid, delivery.notifier);
+      return;
     }
+    if (this.cancelled.has(uid) || !this.enqueue(event, delivery)) {
+      this.release(uid, delivery.notifier);
+    }
+  }
 
-    const attempts = delivery.attempts + outcome.attempts;
+  /** Records the final outcome of a delivery and reports it. */
+  private async finish(
+    event: AppEvent,
+    delivery: DeliveryRecord,
+    attempts: number,
+    result: AttemptResult,
+    destinationReason?: string,
+  ): Promise<void> {
+    const info = deliveryInfo(event, delivery);
     const now = timestamp(new Date(this.options.clock.now()));
-    const { result } = outcome;
-    if (result.ok) {
-      log.info({ attempts }, 'notification delivered');
-    } else {
-      log.warn({ attempts, error: result.error }, 'delivery failed');
-    }
-    let finished = this.finished.get(event.metadata.uid ?? '');
+    const log = this.logger(event, delivery);
+    if (result.ok) log.info({ attempts }, 'notification delivered');
+    else log.warn({ attempts, error: result.error }, 'delivery failed');
+
+    const uid = event.metadata.uid ?? '';
+    let finished = this.finished.get(uid);
     if (!finished) {
       finished = new Set();
-      this.finished.set(event.metadata.uid ?? '', finished);
+      this.finished.set(uid, finished);
     }
     finished.add(delivery.notifier);
     await this.recordFinal(event, delivery.notifier, {
       state: result.ok ? 'Delivered' : 'Failed',
       attempts,
       lastAttemptAt: now,
-      ...(result.ok ? { deliveredAt: now } : { lastError: result.error }),
+      ...(result.ok ? { deliveredAt: now, lastError: undefined } : { lastError: result.error }),
     });
     this.options.observer?.finished?.({
       ...info,
@@ -227,10 +287,19 @@ export class Dispatcher implements DeliveryScheduler {
         : {}),
     });
     this.options.notifiers.recordOutcome(
-      namespace,
+      event.metadata.namespace,
       delivery.notifier,
       result.ok ? undefined : result.error,
     );
+  }
+
+  private logger(event: AppEvent, delivery: DeliveryRecord) {
+    return this.options.logger.child({
+      namespace: event.metadata.namespace,
+      app: event.spec.app,
+      event: event.metadata.name,
+      notifier: delivery.notifier,
+    });
   }
 
   /**
@@ -326,6 +395,15 @@ export class Dispatcher implements DeliveryScheduler {
       return { ...status, deliveries, phase: finalPhase(deliveries) ?? 'Pending' };
     });
   }
+}
+
+function deliveryInfo(event: AppEvent, delivery: DeliveryRecord): DeliveryInfo {
+  return {
+    namespace: event.metadata.namespace,
+    event: event.metadata.name,
+    notifier: delivery.notifier,
+    platform: delivery.platform,
+  };
 }
 
 function toNotification(

@@ -173,6 +173,7 @@ export async function startOperator(options: OperatorOptions): Promise<RunningOp
       update: onNotifier,
       delete: (object) => {
         notifiers.remove(object);
+        dispatcher.notifierRemoved(object.metadata?.namespace ?? '', object.metadata?.name ?? '');
         notifierEvents.notifierRemoved(object);
         if (ledgerStarted) {
           void ledger.removed(object.metadata?.namespace ?? '', object.metadata?.uid ?? '');
@@ -216,7 +217,7 @@ export async function startOperator(options: OperatorOptions): Promise<RunningOp
       },
       update: onEvent,
       delete: (object) => {
-        dispatcher.forget(object.metadata?.uid ?? '');
+        dispatcher.cancel(object.metadata?.uid ?? '');
         events.remove(object);
       },
     }),
