@@ -82,6 +82,12 @@ let server;
 try {
   server = await startLocalApiServer({ host: flags.host, port: flags.port, logger });
 } catch (error) {
+  if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+    console.error(
+      `local-api: port ${flags.port} on ${flags.host} is in use; pass --port with another port, or --port 0 for a free one`,
+    );
+    process.exit(1);
+  }
   logger.error(
     { err: error, host: flags.host, port: flags.port },
     'failed to start the local API server',

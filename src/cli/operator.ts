@@ -1,5 +1,5 @@
 import { ConfigError, helpText, loadConfig, type OperatorConfig } from '../operator/config.ts';
-import { loadKubeConfig } from '../operator/kube.ts';
+import { KubeconfigNotFoundError, loadKubeConfig } from '../operator/kube.ts';
 import { runOperator, type OperatorRunner } from '../operator/runner.ts';
 import { createLogger } from '../util/log.ts';
 
@@ -18,10 +18,19 @@ try {
   process.exit(2);
 }
 
+let kubeConfig;
+try {
+  kubeConfig = loadKubeConfig();
+} catch (error) {
+  if (!(error instanceof KubeconfigNotFoundError)) throw error;
+  console.error(`herald-operator: ${error.message}`);
+  process.exit(2);
+}
+
 const logger = createLogger({ level: config.logLevel });
 let runner: OperatorRunner;
 try {
-  runner = await runOperator({ kubeConfig: loadKubeConfig(), config, logger });
+  runner = await runOperator({ kubeConfig, config, logger });
 } catch (error) {
   logger.fatal({ err: error }, 'starting the operator failed');
   process.exit(1);

@@ -5,6 +5,7 @@ import {
   type DeliveryRecord,
 } from '../api/app-event.ts';
 import type { NotifierRoute, RoutingTable } from '../routing/routing-table.ts';
+import { humanDuration } from '../local-api/duration.ts';
 import type { Clock } from '../util/clock.ts';
 import type { Logger } from '../util/log.ts';
 import { notifiedCrashCounts, type CrashCounter } from './crash-counter.ts';
@@ -143,7 +144,7 @@ export class EventController {
       log.info({ app: event.spec.app, type: event.spec.type, ageMs }, 'app event expired');
       return {
         phase: 'Expired',
-        message: `the event occurred ${Math.round(ageMs / 1000)}s before it was first seen, more than the maximum age of ${Math.round(this.options.maxAgeMs / 1000)}s; it was not delivered`,
+        message: `the event occurred ${humanDuration(ageMs)} before it was first seen, more than the maximum age of ${humanDuration(this.options.maxAgeMs)} (--event-max-age); it was not delivered`,
         processedAt,
         observedGeneration: generation,
       };

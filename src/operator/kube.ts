@@ -1,3 +1,6 @@
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import {
   ApiException,
   CoreV1Api,
@@ -55,11 +58,26 @@ export class OperatorKubeConfig extends KubeConfig {
  * Loads the kubeconfig the way kubectl does: the in-cluster service account inside a pod,
  * otherwise `KUBECONFIG`, otherwise `~/.kube/config`.
  */
-export function loadKubeConfig(): OperatorKubeConfig {
+export function loadKubeConfig(env: NodeJS.ProcessEnv = process.env): OperatorKubeConfig {
+  // client-node falls back to http://localhost:8080 when it finds nothing, which then fails on
+  // every request with an unrelated TLS message; say what is missing instead.
+  const home = env.HOME ?? homedir();
+  const found =
+    Boolean(env.KUBECONFIG) ||
+    existsSync(join(home, '.kube', 'config')) ||
+    Boolean(env.KUBERNETES_SERVICE_HOST);
+  if (!found) {
+    throw new KubeconfigNotFoundError(
+      'no kubeconfig found: KUBECONFIG is not set, ~/.kube/config does not exist and this is not a pod; set KUBECONFIG to a kubeconfig file (npm run local-api writes one)',
+    );
+  }
   const config = new OperatorKubeConfig();
   config.loadFromDefault();
   return config;
 }
+
+/** No kubeconfig could be found the way kubectl looks for one. */
+export class KubeconfigNotFoundError extends Error {}
 
 /**
  * Returns `config` as an OperatorKubeConfig, copying its clusters, users and contexts when it is
@@ -105,9 +123,21 @@ export function describeApiError(error: unknown): string {
     } catch {
       // A body that is not a Status leaves only the code to report.
     }
-    return message ? `API error ${error.code}: ${message}` : `API error ${error.code}`;
+    const hint =
+      error.code === 404 && !message.includes('not found')
+        ? '; are the Herald CRDs installed? (kubectl apply -f crds/)'
+        : '';
+    return message
+      ? `API error ${error.code}: ${message}${hint}`
+      : `API error ${error.code}${hint}`;
   }
-  return error instanceof Error ? error.message : String(error);
+  if (error instanceof Error) {
+    // undici reports "fetch failed" and keeps the reason, such as ECONNREFUSED, in the cause.
+    const cause = (error as { cause?: { code?: unknown; message?: unknown } }).cause;
+    const detail = cause?.code ?? cause?.message;
+    return detail ? `${error.message} (${String(detail)})` : error.message;
+  }
+  return String(error);
 }
 
 /** A namespaced object's `namespace/name`, the key informers and the routing table use. */
