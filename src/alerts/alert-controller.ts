@@ -1,4 +1,6 @@
-import { parseAlert, type Alert, type AlertStatus } from '../api/alert.ts';
+import { alertNames, parseAlert, type Alert, type AlertStatus } from '../api/alert.ts';
+import { apiVersion } from '../api/group.ts';
+import type { EventRecorder } from '../operator/event-recorder.ts';
 import { describeApiError } from '../operator/kube.ts';
 import type { ObjectWithStatus, StatusWriter } from '../operator/status-writer.ts';
 import type { Clock } from '../util/clock.ts';
@@ -9,6 +11,7 @@ import type { AlertMetrics } from './alert-metrics.ts';
 import type { AppEventCreator, CreateOutcome } from './app-event-creator.ts';
 import { AlertObserver } from './alert-observer.ts';
 import type { PrometheusClient } from './prometheus-client.ts';
+import type { AppMetricsSettings } from './query-template.ts';
 import { nextStatus, pausedStatus, timestamp } from './state-machine.ts';
 
 /** An Alert as the informer hands it over. */
@@ -27,6 +30,10 @@ export interface AlertControllerOptions {
   /** Alerts evaluated at the same time. */
   concurrency?: number;
   metrics: AlertMetrics;
+  /** The App's `spec.metrics` of an app, which say how its pods are found. */
+  appMetrics?: (namespace: string, app: string) => AppMetricsSettings | undefined;
+  /** Records Kubernetes Events on Alerts whose evaluation fails. */
+  recorder?: Pick<EventRecorder, 'record'>;
   clock: Clock;
   logger: Logger;
 }
@@ -242,6 +249,23 @@ export class AlertController {
   private setStatus(tracked: TrackedAlert, status: AlertStatus): void {
     const generation = tracked.object.metadata?.generation;
     const next = generation === undefined ? status : { ...status, observedGeneration: generation };
+    const error = next.evaluationError;
+    if (error && error !== tracked.status.evaluationError) {
+      // The recorder folds repeats of one message into one Event with a count.
+      const { metadata } = tracked.object;
+      this.options.recorder?.record(
+        {
+          apiVersion,
+          kind: alertNames.kind,
+          name: metadata?.name ?? '',
+          namespace: metadata?.namespace ?? '',
+          ...(metadata?.uid ? { uid: metadata.uid } : {}),
+        },
+        'Warning',
+        tracked.parsed.ok ? 'EvaluationFailed' : 'InvalidSpec',
+        error,
+      );
+    }
     tracked.status = next;
     tracked.dirty = true;
   }

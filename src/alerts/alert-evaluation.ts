@@ -1,6 +1,6 @@
 import { parseGoDuration, type AlertMetric, type AlertSpec } from '../api/alert.ts';
 import { metricCatalogue } from './metric-catalogue.ts';
-import { renderQuery, templateValues } from './query-template.ts';
+import { renderQuery, templateValues, type AppMetricsSettings } from './query-template.ts';
 import type { AlertRule } from './state-machine.ts';
 
 /** The PromQL template of every metric: the catalogue's, or an override from the configuration. */
@@ -24,9 +24,10 @@ export function alertQuery(
   spec: AlertSpec,
   queries: MetricQueries,
   rateWindow: string,
+  app?: AppMetricsSettings,
 ): string {
   const template = spec.query ?? queries[spec.metric];
-  return renderQuery(template, templateValues(namespace, spec, rateWindow));
+  return renderQuery(template, templateValues(namespace, spec, rateWindow, app));
 }
 
 /** Converts the limit and durations of a parsed spec, whose durations are valid, into a rule. */

@@ -1,3 +1,4 @@
+import type { AppMetricsSettings } from './query-template.ts';
 import type { Alert } from '../api/alert.ts';
 import type { Logger } from '../util/log.ts';
 import { alertQuery, type MetricQueries } from './alert-evaluation.ts';
@@ -12,6 +13,8 @@ export interface AlertObserverOptions {
   /** Range of rate() in the queries, a Prometheus duration such as "2m". */
   rateWindow: string;
   metrics: AlertMetrics;
+  /** The App's `spec.metrics` of an app, which say how its pods are found. */
+  appMetrics?: (namespace: string, app: string) => AppMetricsSettings | undefined;
   logger: Logger;
 }
 
@@ -52,7 +55,8 @@ export class AlertObserver {
     const started = performance.now();
     let result: QueryResult;
     try {
-      const query = alertQuery(namespace, alert.spec, queries, rateWindow);
+      const app = this.options.appMetrics?.(namespace, alert.spec.app);
+      const query = alertQuery(namespace, alert.spec, queries, rateWindow, app);
       result = await this.options.prometheus.query(query, signal);
     } catch (error) {
       // Only rendering throws: an Alert's own query with an unknown variable.

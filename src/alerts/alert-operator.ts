@@ -1,6 +1,7 @@
 import type { KubernetesListObject } from '@kubernetes/client-node';
 import { alertNames, type AlertStatus } from '../api/alert.ts';
 import { group, version } from '../api/group.ts';
+import type { EventRecorder } from '../operator/event-recorder.ts';
 import { ResilientInformer } from '../operator/informer.ts';
 import type { KubeClients } from '../operator/kube.ts';
 import { StatusWriter } from '../operator/status-writer.ts';
@@ -11,6 +12,7 @@ import { AlertController, type AlertObject } from './alert-controller.ts';
 import { createAlertMetrics, type AlertMetricsTarget } from './alert-metrics.ts';
 import { createAppEventCreator } from './app-event-creator.ts';
 import { createPrometheusClient } from './prometheus-client.ts';
+import type { AppMetricsSettings } from './query-template.ts';
 
 /** Dependencies and settings of startAlerts. */
 export interface AlertsOptions {
@@ -23,6 +25,10 @@ export interface AlertsOptions {
   logger: Logger;
   /** Registry for the alert metrics, such as the operator's; a private one when absent. */
   metrics?: AlertMetricsTarget;
+  /** The App's `spec.metrics` of an app, which say how its pods are found. */
+  appMetrics?: (namespace: string, app: string) => AppMetricsSettings | undefined;
+  /** Records Kubernetes Events on Alerts whose evaluation fails. */
+  recorder?: Pick<EventRecorder, 'record'>;
 }
 
 /** Running alert evaluation. */
@@ -64,6 +70,8 @@ export async function startAlerts(options: AlertsOptions): Promise<RunningAlerts
     rateWindow: config.rateWindow,
     intervalMs: config.intervalMs,
     metrics: createAlertMetrics(options.metrics),
+    ...(options.appMetrics ? { appMetrics: options.appMetrics } : {}),
+    ...(options.recorder ? { recorder: options.recorder } : {}),
     clock,
     logger,
   });

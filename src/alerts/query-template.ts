@@ -1,4 +1,4 @@
-import { defaultAppLabel, type AlertSpec } from '../api/alert.ts';
+import { defaultAppLabel, defaultContainerTypeLabel, type AlertSpec } from '../api/alert.ts';
 
 /** Names of the variables a query template may use, as `{{name}}`. */
 export const templateVariables = [
@@ -45,8 +45,15 @@ export function renderQuery(template: string, values: TemplateValues): string {
   return template.replace(placeholder, (_match, name: keyof TemplateValues) => values[name]);
 }
 
+/** How an App says its pods are found, from its `spec.metrics`. */
+export interface AppMetricsSettings {
+  podLabels?: Readonly<Record<string, string>> | undefined;
+  containerTypeLabel?: string | undefined;
+}
+
 /**
- * Computes the template values of an alert in `namespace`. `rateWindow` is a Prometheus duration
+ * Computes the template values of an alert in `namespace`. The App's settings apply where the
+ * alert sets none. `rateWindow` is a Prometheus duration
  * such as "2m". The aggregation across the pods is the worst case for the direction: `max` when
  * the alert fires above its limit, `min` when it fires below.
  */
@@ -54,9 +61,12 @@ export function templateValues(
   namespace: string,
   spec: AlertSpec,
   rateWindow: string,
+  app: AppMetricsSettings = {},
 ): TemplateValues {
-  const appLabels = spec.appLabels ?? { [defaultAppLabel]: spec.app };
-  const podLabels = { ...appLabels, [spec.containerTypeLabel]: spec.containerType };
+  const appLabels = spec.appLabels ?? app.podLabels ?? { [defaultAppLabel]: spec.app };
+  const containerTypeLabel =
+    spec.containerTypeLabel ?? app.containerTypeLabel ?? defaultContainerTypeLabel;
+  const podLabels = { ...appLabels, [containerTypeLabel]: spec.containerType };
   return {
     namespace,
     app: spec.app,

@@ -192,12 +192,15 @@ export const alertSpecSchema = withRules(
       .record(z.string(), labelValueSchema)
       .optional()
       .describe(
-        'Labels that identify the pods and Services of the app. Defaults to ' +
-          `${defaultAppLabel}: <app>.`,
+        "Labels that identify the pods and Services of the app. Defaults to the App's " +
+          `spec.metrics.podLabels, then to ${defaultAppLabel}: <app>.`,
       ),
     containerTypeLabel: labelKeySchema
-      .default(defaultContainerTypeLabel)
-      .describe('Pod label whose value is the container type.'),
+      .optional()
+      .describe(
+        "Pod label whose value is the container type. Defaults to the App's " +
+          `spec.metrics.containerTypeLabel, then to ${defaultContainerTypeLabel}.`,
+      ),
   }),
   alertSpecRules,
 ).describe('Which metric of which app is watched, its limit, and who is notified.');

@@ -53,6 +53,26 @@ export const appSpecSchema = z.object({
       'People who work on the app. Email notifiers that target collaborators resolve this list ' +
         'when they send, so a change here reaches the next notification without editing a notifier.',
     ),
+  metrics: z
+    .object({
+      podLabels: z
+        .record(z.string().max(317), z.string().max(63))
+        .optional()
+        .describe(
+          "Labels that identify the app's pods and Services in metric alert queries. Defaults " +
+            'to app.kubernetes.io/name: <app>. An Alert may set its own in spec.appLabels.',
+        ),
+      containerTypeLabel: z
+        .string()
+        .max(317)
+        .optional()
+        .describe(
+          'Pod label whose value is the container type (web, worker, ...) in metric alert ' +
+            'queries. Defaults to app.kubernetes.io/component. An Alert may set its own.',
+        ),
+    })
+    .optional()
+    .describe('How metric alerts find the pods of this app in Prometheus.'),
   defaultNotifier: z
     .boolean()
     .default(true)

@@ -233,7 +233,16 @@ export async function startOperator(options: OperatorOptions): Promise<RunningOp
   ledgerStarted = true;
   await Promise.all(eventInformers.map((each) => each.start()));
   const { namespaces } = config;
-  const alertOptions = { clients, config: config.alerts, namespaces, clock, logger, metrics };
+  const alertOptions = {
+    clients,
+    config: config.alerts,
+    namespaces,
+    clock,
+    logger,
+    metrics,
+    appMetrics: (namespace: string, app: string) => appController.get(namespace, app)?.spec.metrics,
+    recorder,
+  };
   const alerts = await startAlerts(alertOptions);
   const retention = new EventRetention({
     api: clients.customObjects,

@@ -167,6 +167,16 @@ describe('alert controller', () => {
     });
     expect(eventKinds(await alertEvents(cluster, alert))).toEqual(['alert_added']);
     expect(harness.logsWith('Prometheus queries fail; alerts keep their state')).toHaveLength(1);
+
+    await harness.recorder.flush();
+    const events = await cluster.core.listNamespacedEvent({
+      namespace: 'shop',
+      fieldSelector: `involvedObject.name=cpu-unreachable,involvedObject.kind=Alert`,
+    });
+    expect(events.items.map((event) => [event.type, event.reason, event.count])).toEqual([
+      ['Warning', 'EvaluationFailed', 1],
+    ]);
+    expect(events.items[0]?.message).toBe('connecting to Prometheus failed with ECONNREFUSED');
   });
 
   it('resumes a pending alert after a restart', async () => {

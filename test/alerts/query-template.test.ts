@@ -43,6 +43,17 @@ describe('templateValues', () => {
     expect(values.serviceLabels).toBe('label_app="shop", label_example_com_team="payments"');
   });
 
+  it('uses the App settings where the alert sets none', () => {
+    const app = { podLabels: { app: 'shop' }, containerTypeLabel: 'example.com/process' };
+
+    const values = templateValues('shop', spec, '2m', app);
+    const own = templateValues('shop', { ...spec, appLabels: { tier: 'api' } }, '2m', app);
+
+    expect(values.podLabels).toBe('label_app="shop", label_example_com_process="web"');
+    expect(values.serviceLabels).toBe('label_app="shop"');
+    expect(own.podLabels).toBe('label_example_com_process="web", label_tier="api"');
+  });
+
   it('takes the lowest value across pods for alerts below a limit', () => {
     expect(templateValues('shop', { ...spec, direction: 'below' }, '2m').aggregation).toBe('min');
   });

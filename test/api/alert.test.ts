@@ -127,8 +127,9 @@ describe('Alert spec', () => {
       direction: 'above',
       for: '5m',
       active: true,
-      containerTypeLabel: 'app.kubernetes.io/component',
     });
+    // Left unset, so the App's spec.metrics or the built-in default applies when evaluating.
+    expect(object.spec).not.toHaveProperty('containerTypeLabel');
   });
 
   it('explains a malformed duration', () => {

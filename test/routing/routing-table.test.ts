@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { eventTypeNames, type EventType } from '../../src/api/event-types.ts';
+import {
+  eventTypeNames,
+  namedSelections,
+  selectedEventTypes,
+  type EventType,
+  type SelectionName,
+} from '../../src/api/event-types.ts';
 import { parseNotifier } from '../../src/api/notifier.ts';
 import {
   RoutingTable,
@@ -54,6 +60,29 @@ describe('routeFromNotifier', () => {
 });
 
 describe('RoutingTable', () => {
+  it('resolves critical when routing, not from the notifier', () => {
+    // A later release that adds app_deployed to critical: the same stored route picks it up.
+    const grown = (selection: SelectionName, types: readonly EventType[]) => {
+      const selected = new Set(selectedEventTypes(selection, types));
+      if (selection === 'critical') selected.add('app_deployed');
+      return selected;
+    };
+    const today = new RoutingTable();
+    const nextRelease = new RoutingTable({ resolve: grown });
+    const defaultNotifier = route({ name: 'shop-api-default', selection: 'critical' });
+    today.upsert(defaultNotifier);
+    nextRelease.upsert(defaultNotifier);
+
+    expect(names(today.match('shop', 'shop-api', 'app_deployed'))).toEqual([]);
+    expect(names(nextRelease.match('shop', 'shop-api', 'app_deployed'))).toEqual([
+      'shop-api-default',
+    ]);
+    for (const type of namedSelections.critical.members.keys()) {
+      expect(names(today.match('shop', 'shop-api', type))).toEqual(['shop-api-default']);
+    }
+    expect(defaultNotifier.types).toEqual([]);
+  });
+
   it('matches the selection all on every type', () => {
     const table = new RoutingTable();
     table.upsert(route({ name: 'everything' }));

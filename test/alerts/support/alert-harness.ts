@@ -1,3 +1,4 @@
+import { EventRecorder } from '../../../src/operator/event-recorder.ts';
 import { Writable } from 'node:stream';
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { Registry } from 'prom-client';
@@ -75,6 +76,8 @@ export interface ControllerHarness {
   controller: AlertController;
   /** Registry of the alert metrics. */
   registry: Registry;
+  /** Writes the Kubernetes Events the controller records; `flush` waits for them. */
+  recorder: EventRecorder;
   logLines: string[];
   /** Parsed log records whose message is `message`. */
   logsWith(message: string): Record<string, unknown>[];
@@ -96,6 +99,13 @@ export function alertController(
   });
   const logger = createLogger({ level: 'debug' }, sink);
   const registry = new Registry();
+  const recorder = new EventRecorder({
+    core: cluster.core,
+    component: 'herald-operator',
+    instance: 'alert-test',
+    clock,
+    logger,
+  });
   const controller = new AlertController({
     prometheus: createPrometheusClient({
       url: prometheusUrl,
@@ -113,11 +123,13 @@ export function alertController(
     rateWindow: '2m',
     intervalMs: 30_000,
     metrics: createAlertMetrics({ registry }),
+    recorder,
     clock,
     logger,
   });
   return {
     controller,
+    recorder,
     registry,
     logLines,
     logsWith: (message) =>
