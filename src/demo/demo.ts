@@ -27,7 +27,7 @@ export interface DemoOptions {
  * The notifications that examples/ must produce at least: per receiver target, how many. Kept in
  * step with examples/ by hand, so that `--check` tests the operator rather than restating its
  * routing. The webhook notifier selects every event type, so it also receives the notifier_* and
- * collaborator_* events the operator records while the examples are applied; how many of those
+ * collaborator_* events the operator records while the examples are applied. How many of those
  * reach it depends on timing, so only the three sample events are counted.
  */
 const expectedArrivals: Record<string, number> = {

@@ -13,7 +13,7 @@ import type { ObjectWithStatus, StatusWriter } from './status-writer.ts';
 /** Label on the default notifiers the operator creates. */
 export const defaultNotifierLabel = 'herald.dev/default-notifier';
 
-/** Condition type on an App that tells whether its default notifier is as asked. */
+/** Condition type on an App: whether its default notifier exists as the App requests. */
 export const defaultNotifierCondition = 'DefaultNotifierReady';
 
 type AnnouncedCollaborator = NonNullable<AppStatus['announcedCollaborators']>[number];
@@ -42,7 +42,7 @@ export interface AppControllerOptions {
 /**
  * Keeps each App's default notifier: an email notifier named `<app>-default`, owned by the App,
  * sending the critical event types to the owner. It is created once and never rewritten, so users
- * may edit it; while the App asks for one, a deleted default notifier is created again.
+ * may edit it; while the App requests one, a deleted default notifier is created again.
  */
 export class AppController {
   private readonly options: AppControllerOptions;
@@ -54,7 +54,7 @@ export class AppController {
     this.options = options;
   }
 
-  /** The parsed App of an app name, for email recipients. */
+  /** Returns the parsed App of an app name, for email recipients. */
   get(namespace: string, app: string): App | undefined {
     return this.apps.get(`${namespace}/${app}`);
   }
@@ -96,7 +96,7 @@ export class AppController {
     this.options.onAppChanged(namespace, name);
   }
 
-  /** Recreates a default notifier that was deleted while its App still asks for one. */
+  /** Recreates a default notifier that was deleted while its App still requests one. */
   notifierRemoved(namespace: string, name: string): void {
     for (const app of this.apps.values()) {
       const sameName = defaultNotifierName(app.metadata.name) === name;

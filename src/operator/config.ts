@@ -217,7 +217,7 @@ export const settings: readonly Setting[] = [
   },
 ];
 
-/** The `--help` text: each flag with its environment variable and default. */
+/** Returns the `--help` text: each flag with its environment variable and default. */
 export function helpText(): string {
   const lines = [
     'Usage: herald-operator [flags]',

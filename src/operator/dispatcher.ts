@@ -35,7 +35,7 @@ export interface DispatcherOptions {
  * the final outcome in the AppEvent's status. Each queue turn makes one attempt: a retry waits
  * for its backoff outside the queue and then queues again, so one failing event never holds back
  * the notifier's later events. A 429 pauses the whole notifier for its Retry-After. A delivery is
- * sent again only while its record says Pending, so a restart repeats nothing that was recorded.
+ * sent again only while its record is Pending, so a restart repeats nothing that was recorded.
  */
 export class Dispatcher implements DeliveryScheduler {
   private readonly options: DispatcherOptions;

@@ -32,9 +32,9 @@ export interface EventControllerOptions {
 }
 
 /**
- * Decides, once per AppEvent, which notifiers receive it and records that decision in the
- * event's status before anything is sent; then hands each pending delivery to the scheduler. A
- * restarted operator finds the decision in the status and schedules only what is still pending.
+ * Decides, once per AppEvent, which notifiers receive it, and records that decision in the
+ * event's status before anything is sent. Then it hands each pending delivery to the scheduler.
+ * A restarted operator finds the decision in the status and schedules only what is still pending.
  */
 export class EventController {
   private readonly options: EventControllerOptions;
@@ -117,7 +117,7 @@ export class EventController {
     }
   }
 
-  /** The first status of an event: its routing decision, or why it is not delivered. */
+  /** Returns the first status of an event: its routing decision, or why it is not delivered. */
   private decision(object: ObjectWithStatus<AppEventStatus>): AppEventStatus {
     const now = new Date(this.options.clock.now());
     const processedAt = timestamp(now);
@@ -198,7 +198,7 @@ export class EventController {
 }
 
 /**
- * The notifiers an event goes to: those selecting its type, then the active ones it names. A
+ * Finds the notifiers an event goes to: those selecting its type, then the active ones it names. A
  * crash goes to the notifiers selecting app_crashed_repeated every time, and to those selecting
  * app_crashed only when it is the 2nd, 5th or 12th in a row.
  */
@@ -237,7 +237,7 @@ export function timestamp(date: Date): string {
   return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-/** The phase an event reaches once no delivery is pending, or undefined while one is. */
+/** Returns the phase an event reaches once no delivery is pending, or undefined while one is. */
 export function finalPhase(deliveries: readonly DeliveryRecord[]): AppEventStatus['phase'] {
   if (deliveries.some((delivery) => delivery.state === 'Pending')) return undefined;
   const delivered = deliveries.filter((delivery) => delivery.state === 'Delivered').length;

@@ -60,7 +60,7 @@ export class OperatorKubeConfig extends KubeConfig {
  */
 export function loadKubeConfig(env: NodeJS.ProcessEnv = process.env): OperatorKubeConfig {
   // client-node falls back to http://localhost:8080 when it finds nothing, which then fails on
-  // every request with an unrelated TLS message; say what is missing instead.
+  // every request with an unrelated TLS message. Naming what is missing helps more.
   const home = env.HOME ?? homedir();
   const found =
     Boolean(env.KUBECONFIG) ||
@@ -105,7 +105,7 @@ export function createKubeClients(kubeConfig: KubeConfig): KubeClients {
   };
 }
 
-/** The HTTP status of a failed API call, or undefined for errors that never reached the server. */
+/** Returns the HTTP status of a failed API call, or undefined when it never reached the server. */
 export function apiStatusCode(error: unknown): number | undefined {
   return error instanceof ApiException ? error.code : undefined;
 }
@@ -140,7 +140,7 @@ export function describeApiError(error: unknown): string {
   return String(error);
 }
 
-/** A namespaced object's `namespace/name`, the key informers and the routing table use. */
+/** Returns a namespaced object's `namespace/name`, the key informers and routing use. */
 export function objectKey(object: KubernetesObject): string {
   return `${object.metadata?.namespace ?? ''}/${object.metadata?.name ?? ''}`;
 }

@@ -15,7 +15,7 @@ import { resolveRecipients, type AppLookup } from './recipients.ts';
 import type { SecretReader } from './secrets.ts';
 import type { ObjectWithStatus, StatusWriter } from './status-writer.ts';
 
-/** Where a notifier delivers, or why it cannot deliver yet. Messages never contain a secret. */
+/** A notifier's destination, or the reason it cannot deliver yet. Messages contain no secret. */
 export type DestinationResult =
   | { ok: true; platform: Platform; destination: Destination }
   | { ok: false; reason: string; message: string; retryable: boolean };
@@ -54,7 +54,7 @@ interface NotifierState {
 
 /**
  * Keeps the routing table in step with the Notifiers in the cluster and writes each Notifier's
- * Ready condition when what it says changes: a bad spec, a missing Secret or key, an unusable
+ * Ready condition when its content changes: a bad spec, a missing Secret or key, an unusable
  * URL, no recipients, or deliveries failing repeatedly.
  */
 export class NotifierController {
@@ -105,7 +105,7 @@ export class NotifierController {
   }
 
   /**
-   * Sends one test notification when the test annotation holds a value the status does not
+   * Sends one test notification when the test annotation has a value the status does not
    * record yet, and records the outcome, so each new value sends exactly one.
    */
   private async sendTestIfAsked(state: NotifierState, notifier: Notifier): Promise<void> {
@@ -156,7 +156,7 @@ export class NotifierController {
     this.options.statusWriter.forget(namespaceOf(object), nameOf(object));
   }
 
-  /** Every usable Notifier currently known. */
+  /** Returns every usable Notifier currently known. */
   all(): Notifier[] {
     const notifiers: Notifier[] = [];
     for (const state of this.states.values()) if (state.notifier) notifiers.push(state.notifier);
@@ -172,7 +172,7 @@ export class NotifierController {
     }
   }
 
-  /** The parsed Notifier currently known under that name, if it is usable. */
+  /** Returns the parsed Notifier known under that name, if it is usable. */
   get(namespace: string, name: string): Notifier | undefined {
     return this.states.get(`${namespace}/${name}`)?.notifier;
   }

@@ -61,7 +61,7 @@ export interface RunningOperator {
   /** Informer restarts after API errors, for tests and metrics. */
   informerRestarts(): number;
   /**
-   * Stops watching, so no new event is taken, and stops sending as StopOptions say. Deliveries
+   * Stops watching, so no new event is taken, and stops sending as StopOptions specify. Deliveries
    * not finished stay Pending for the next start.
    */
   stop(options?: StopOptions): Promise<void>;

@@ -22,7 +22,7 @@ describe('operator delivery failures', () => {
     await cluster?.close();
   });
 
-  /** A webhook notifier for `app` posting to a receiver that responds with `respond`. */
+  /** Creates a webhook notifier for `app` posting to a receiver that responds with `respond`. */
   async function notifierWith(
     app: string,
     respond: Parameters<typeof startHttpReceiver>[0] extends infer O

@@ -187,7 +187,7 @@ export async function startTestCluster(): Promise<TestCluster> {
 }
 
 /**
- * Runs a read-modify-write again when the API server answers 409 Conflict, because the operator
+ * Runs a read-modify-write again when the API server returns 409 Conflict, because the operator
  * may write the object's status between the read and the write, as any client must expect.
  */
 export async function retryOnConflict(write: () => Promise<void>): Promise<void> {
