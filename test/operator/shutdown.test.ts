@@ -57,7 +57,9 @@ describe('graceful shutdown on SIGTERM', () => {
 
   /** Starts a leader and a standby, each with its own lease so tests do not share one. */
   async function startPair(lease: string, leaderFlags: string[] = []) {
-    const flags = ['--lease-name', lease];
+    // Held requests must outlast any wait in the test, so that no attempt times out and frees
+    // the notifier's queue for the next event while the machine is busy.
+    const flags = ['--lease-name', lease, '--http-timeout', '60s'];
     const leader = start(`${lease}-a`, [...flags, ...leaderFlags]);
     await leader.waitForLog('operator started');
     const standby = start(`${lease}-b`, flags);
