@@ -47,6 +47,10 @@ export function prometheusUrlProblem(url: string): string | undefined {
   if (parsed.search !== '' || parsed.hash !== '') {
     return 'has a query or fragment; give the base URL only';
   }
+  if (parsed.username !== '' || parsed.password !== '') {
+    // The URL would reach logs and Alert statuses in error messages, password included.
+    return 'contains a user name or password; remove them and use --prometheus-bearer-token-file';
+  }
   return undefined;
 }
 

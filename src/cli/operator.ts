@@ -28,14 +28,10 @@ try {
 }
 
 const logger = createLogger({ level: config.logLevel });
-let runner: OperatorRunner;
-try {
-  runner = await runOperator({ kubeConfig, config, logger });
-} catch (error) {
-  logger.fatal({ err: error }, 'starting the operator failed');
-  process.exit(1);
-}
 
+// Signal handlers come first: a SIGTERM that arrives while the operator is still starting must
+// stop it cleanly too, once it can be stopped.
+let starting: Promise<OperatorRunner | undefined> | undefined;
 /** Extra time past the drain for stopping informers and releasing the lease, in ms. */
 const stopMarginMs = 10_000;
 let signalled = false;
@@ -54,9 +50,14 @@ const onSignal = (signal: NodeJS.Signals) => {
     config.shutdownTimeoutMs + config.lease.renewDeadlineMs + stopMarginMs,
   );
   deadline.unref();
-  void runner.shutdown(signal);
+  void starting?.then((runner) => runner?.shutdown(signal));
 };
 process.on('SIGTERM', onSignal);
 process.on('SIGINT', onSignal);
 
-process.exit(await runner.done);
+starting = runOperator({ kubeConfig, config, logger }).catch((error: unknown) => {
+  logger.fatal({ err: error }, 'starting the operator failed');
+  process.exit(1);
+});
+const runner = await starting;
+if (runner) process.exit(await runner.done);

@@ -309,7 +309,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): OperatorConf
     }
   }
 
-  return {
+  const config: OperatorConfig = {
     namespaces,
     eventMaxAgeMs: duration('event-max-age'),
     httpTimeoutMs: duration('http-timeout'),
@@ -331,6 +331,13 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): OperatorConf
       env,
     ),
   };
+  // Crash counts continue from the crash AppEvents still in the cluster.
+  if (config.eventRetentionMs > 0 && config.eventRetentionMs < config.crashQuietPeriodMs) {
+    throw new ConfigError(
+      `invalid ${settingName('event-retention')}: it is shorter than ${settingName('crash-quiet-period')}, so crash counts would start again when retention deletes the crashes before; set the retention to at least the quiet period`,
+    );
+  }
+  return config;
 }
 
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];

@@ -109,7 +109,7 @@ export async function startOperator(options: OperatorOptions): Promise<RunningOp
       const channel = channels.get(platform);
       if (!channel) return { ok: false, retryable: false, error: `no channel for ${platform}` };
       const now = new Date(clock.now());
-      return channel.deliver(testNotification(notifier, now), destination, {
+      return channel.deliver(testNotification(notifier, now, config.dashboardUrl), destination, {
         http,
         ...(mail ? { mail } : {}),
         now: () => new Date(clock.now()),
@@ -224,7 +224,9 @@ export async function startOperator(options: OperatorOptions): Promise<RunningOp
   );
 
   // Routing decisions need every notifier, so events are watched only once notifiers are listed.
-  await Promise.all([...notifierInformers, ...appInformers].map((each) => each.start()));
+  // Apps first, so that the first check of an email notifier's recipients finds its App.
+  await Promise.all(appInformers.map((each) => each.start()));
+  await Promise.all(notifierInformers.map((each) => each.start()));
   const notifierUids = () =>
     new Set(
       notifierInformers.flatMap((each) => each.list().map((object) => object.metadata?.uid ?? '')),

@@ -45,8 +45,14 @@ export class SecretReader {
 
   /** Reads one key; `field` names the referencing field for error messages. */
   async readKey(namespace: string, ref: SecretKeyRef, field: string): Promise<SecretKeyResult> {
-    const secret = await this.readSecret(namespace, ref.name, field);
+    let secret = await this.readSecret(namespace, ref.name, field);
     if ('ok' in secret) return secret;
+    if (secret.data[ref.key] === undefined) {
+      // A key added since the Secret was cached counts at once, as a created Secret does.
+      this.invalidate(namespace, ref.name);
+      secret = await this.readSecret(namespace, ref.name, field);
+      if ('ok' in secret) return secret;
+    }
 
     const value = secret.data[ref.key];
     if (value === undefined) {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { testAnnotation, type Notifier } from '../api/notifier.ts';
 import type { Notification } from '../channels/types.ts';
 
@@ -5,7 +6,11 @@ import type { Notification } from '../channels/types.ts';
  * Builds the test notification of a notifier: a message that says it is a test, with no event
  * behind it, rendered by each channel's generic layout.
  */
-export function testNotification(notifier: Notifier, now: Date): Notification {
+export function testNotification(
+  notifier: Notifier,
+  now: Date,
+  dashboardUrl?: string,
+): Notification {
   const { metadata, spec } = notifier;
   const request = metadata.annotations?.[testAnnotation] ?? '';
   return {
@@ -22,6 +27,12 @@ export function testNotification(notifier: Notifier, now: Date): Notification {
       data: {},
     },
     notifier: { name: metadata.name, namespace: metadata.namespace, platform: spec.platform },
-    deliveryId: `test-${metadata.uid}.${request}`,
+    ...(dashboardUrl
+      ? {
+          appUrl: `${dashboardUrl}/${encodeURIComponent(metadata.namespace)}/${encodeURIComponent(spec.app)}`,
+        }
+      : {}),
+    // A digest, because the annotation may hold any text and the id goes into an HTTP header.
+    deliveryId: `test-${metadata.uid}.${createHash('sha256').update(request).digest('hex').slice(0, 16)}`,
   };
 }

@@ -76,7 +76,14 @@ export async function runOperatorScenario(objects: RenderedObject[]): Promise<Sc
       flags: [
         ...fastFlags,
         ...['--max-attempts', '1', '--failure-threshold', '1', '--log-level', 'warn'],
-        ...['--health-address', '127.0.0.1:0', '--event-retention', '1s'],
+        ...[
+          '--health-address',
+          '127.0.0.1:0',
+          '--event-retention',
+          '1s',
+          '--crash-quiet-period',
+          '1s',
+        ],
         ...['--smtp-host', '127.0.0.1', '--smtp-port', String(smtp.port)],
         ...['--prometheus-url', prometheus.url, '--alert-interval', '100ms'],
       ],

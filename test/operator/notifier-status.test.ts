@@ -29,6 +29,8 @@ describe('notifier Ready condition', () => {
       '2',
       '--failure-threshold',
       '2',
+      '--secret-cache-ttl',
+      '1h',
     ]);
   });
 
@@ -110,6 +112,17 @@ describe('notifier Ready condition', () => {
     const condition = notifier.status?.conditions?.find((each) => each.type === 'Ready');
 
     expect(condition?.message).toContain('has no key "url"');
+
+    // The Secret is cached for an hour in this suite: an added key must count at once anyway.
+    await cluster.core.replaceNamespacedSecret({
+      namespace: 'shop',
+      name: 'no-key',
+      body: {
+        metadata: { name: 'no-key' },
+        stringData: { other: 'x', url: `${receiver.url}/nokey` },
+      },
+    });
+    await cluster.waitForReady('shop', 'no-key', 'True', 'Ready');
   });
 
   it('rejects a URL that is not http or https without echoing it', async () => {

@@ -218,7 +218,12 @@ describe('operator retention', () => {
   });
 
   it('deletes a delivered event once the retention has passed', async () => {
-    const operator = await startTestOperator(cluster, ['--event-retention', '1s']);
+    const operator = await startTestOperator(cluster, [
+      '--event-retention',
+      '1s',
+      '--crash-quiet-period',
+      '1s',
+    ]);
     try {
       const event = await cluster.createEvent('shop', { app: 'api', type: 'app_deployed' });
       const final = await cluster.waitForFinal('shop', event.metadata!.name!);

@@ -113,6 +113,11 @@ describe('runtime settings', () => {
     [['--health-address', '[nonsense]:80'], /"\[nonsense\]:80" is not host:port/],
     [['--shutdown-timeout=-1s'], /--shutdown-timeout .* "-1s" is not a duration/],
     [['--event-retention', '1d'], /--event-retention .* "1d" is not a duration/],
+    [['--event-retention', '10m'], /--event-retention .* is shorter than --crash-quiet-period/],
+    [
+      ['--prometheus-url', 'http://user:secret@127.0.0.1:9090'],
+      /--prometheus-url .* contains a user name or password; remove them/,
+    ],
     [
       ['--ca-file', '/nonexistent/ca.pem'],
       /cannot read --ca-file \(HERALD_CA_FILE\) "\/nonexistent\/ca.pem": ENOENT/,
