@@ -39,6 +39,31 @@ export const collaboratorSchema = z.object({
     ),
 });
 
+/**
+ * Rejects collaborators whose addresses differ only in case. The CRD's list-map key compares
+ * addresses exactly, but mail systems do not, and two such entries would make the operator report
+ * role changes nobody made.
+ */
+function rejectCaseDuplicates(
+  collaborators: readonly { email: string }[],
+  context: z.RefinementCtx,
+): void {
+  const seen = new Map<string, string>();
+  collaborators.forEach((collaborator, index) => {
+    const key = collaborator.email.toLowerCase();
+    const first = seen.get(key);
+    if (first !== undefined) {
+      context.addIssue({
+        code: 'custom',
+        message: `"${collaborator.email}" is the same address as "${first}" written in another case; keep one entry`,
+        path: [index, 'email'],
+      });
+    } else {
+      seen.set(key, collaborator.email);
+    }
+  });
+}
+
 /** Schema of an App's spec. */
 export const appSpecSchema = z.object({
   owner: z
@@ -47,6 +72,7 @@ export const appSpecSchema = z.object({
   collaborators: z
     .array(collaboratorSchema)
     .max(maxCollaborators)
+    .superRefine(rejectCaseDuplicates)
     .optional()
     .meta({ 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['email'] })
     .describe(

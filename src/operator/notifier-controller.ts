@@ -71,13 +71,7 @@ export class NotifierController {
   upsert(object: ObjectWithStatus<NotifierStatus>): void {
     this.options.statusWriter.observe(object);
     const key = keyOf(object);
-    const state = this.states.get(key) ?? {
-      object,
-      notifier: undefined,
-      consecutiveFailures: 0,
-      lastFailure: undefined,
-      loggedInvalidGeneration: undefined,
-    };
+    const state = this.states.get(key) ?? this.initialState(object);
     const specChanged = state.object.metadata?.generation !== object.metadata?.generation;
     state.object = object;
     if (specChanged) {
@@ -147,6 +141,25 @@ export class NotifierController {
     } finally {
       this.testing.delete(key);
     }
+  }
+
+  /**
+   * Starts tracking a notifier. A stored DeliveryFailing condition for the current generation is
+   * taken over, so a restart or a new leader does not report a failing notifier as Ready.
+   */
+  private initialState(object: ObjectWithStatus<NotifierStatus>): NotifierState {
+    const ready = object.status?.conditions?.find((condition) => condition.type === 'Ready');
+    const failing =
+      ready?.reason === 'DeliveryFailing' &&
+      ready.observedGeneration === object.metadata?.generation;
+    const lastFailure = failing ? ready.message.replace(/^.*?last error: /, '') : undefined;
+    return {
+      object,
+      notifier: undefined,
+      consecutiveFailures: failing ? this.options.failureThreshold : 0,
+      lastFailure,
+      loggedInvalidGeneration: undefined,
+    };
   }
 
   /** Handles a deleted Notifier. */

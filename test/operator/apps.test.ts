@@ -186,6 +186,28 @@ describe('apps and the default notifier', () => {
     expect(deliveryOf(final, 'lonely-mail')?.lastError).toContain('no accepted collaborator');
   });
 
+  it('rejects collaborators differing only in case', async () => {
+    await cluster.createApp('shop', 'cased', {
+      owner,
+      defaultNotifier: false,
+      collaborators: [
+        { email: 'bob@example.com', role: 'collaborator', accepted: true },
+        { email: 'Bob@Example.com', role: 'limited_collaborator', accepted: true },
+      ],
+    });
+
+    const condition = await waitFor('the InvalidSpec condition', async () => {
+      const found = await readyReason('cased');
+      return found?.reason === 'InvalidSpec' ? found : undefined;
+    });
+    expect(condition.status).toBe('False');
+    expect(condition.message).toContain('spec.collaborators[1].email');
+    expect(condition.message).toContain(
+      '"Bob@Example.com" is the same address as "bob@example.com"',
+    );
+    expect((await cluster.getApp('shop', 'cased')).status?.announcedCollaborators).toBeUndefined();
+  });
+
   it('routes events of an app without an App resource', async () => {
     await cluster.createNotifier('shop', 'orphan-mail', {
       app: 'orphan',

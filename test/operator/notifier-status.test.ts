@@ -11,6 +11,8 @@ import { waitFor } from '../support/wait.ts';
 
 type Receiver = Awaited<ReturnType<typeof startHttpReceiver>>;
 
+const flags = ['--max-attempts', '2', '--failure-threshold', '2', '--secret-cache-ttl', '1h'];
+
 describe('notifier Ready condition', () => {
   let cluster: TestCluster;
   let operator: TestOperator;
@@ -24,14 +26,7 @@ describe('notifier Ready condition', () => {
       respond: (request) => ({ status: request.path === '/broken' && !brokenFixed ? 500 : 200 }),
     });
     await cluster.createNamespace('shop');
-    operator = await startTestOperator(cluster, [
-      '--max-attempts',
-      '2',
-      '--failure-threshold',
-      '2',
-      '--secret-cache-ttl',
-      '1h',
-    ]);
+    operator = await startTestOperator(cluster, flags);
   });
 
   afterAll(async () => {
@@ -182,6 +177,15 @@ describe('notifier Ready condition', () => {
     const failing = await cluster.waitForReady('shop', 'broken', 'False', 'DeliveryFailing');
     const condition = failing.status?.conditions?.find((each) => each.type === 'Ready');
     expect(condition?.message).toContain('HTTP 500');
+
+    // A restarted operator takes the failing state over instead of starting from Ready.
+    await operator.stop();
+    operator = await startTestOperator(cluster, flags);
+    const afterRestart = await cluster.createEvent('shop', { app: 'broken', type: 'app_deployed' });
+    await cluster.waitForFinal('shop', afterRestart.metadata!.name!);
+    const stillFailing = await cluster.waitForReady('shop', 'broken', 'False', 'DeliveryFailing');
+    const kept = stillFailing.status?.conditions?.find((each) => each.type === 'Ready');
+    expect(kept?.lastTransitionTime).toBe(condition?.lastTransitionTime);
 
     brokenFixed = true;
     const event = await cluster.createEvent('shop', { app: 'broken', type: 'app_deployed' });
