@@ -1,8 +1,7 @@
-import type { KubernetesListObject } from '@kubernetes/client-node';
 import { alertNames, type AlertStatus } from '../api/alert.ts';
 import { group, version } from '../api/group.ts';
 import type { EventRecorder } from '../operator/event-recorder.ts';
-import { ResilientInformer } from '../operator/informer.ts';
+import { heraldInformer, type ResilientInformer } from '../operator/informer.ts';
 import type { KubeClients } from '../operator/kube.ts';
 import { StatusWriter } from '../operator/status-writer.ts';
 import type { Clock } from '../util/clock.ts';
@@ -100,32 +99,16 @@ function alertInformer(
   controller: AlertController,
   options: AlertsOptions,
 ): ResilientInformer<AlertObject> {
-  const plural = alertNames.plural;
-  const base = `/apis/${group}/${version}`;
-  const path = namespace ? `${base}/namespaces/${namespace}/${plural}` : `${base}/${plural}`;
-  const list = async () =>
-    (namespace
-      ? await clients.customObjects.listNamespacedCustomObject({
-          group,
-          version,
-          namespace,
-          plural,
-        })
-      : await clients.customObjects.listClusterCustomObject({
-          group,
-          version,
-          plural,
-        })) as KubernetesListObject<AlertObject>;
-  return new ResilientInformer<AlertObject>({
-    kubeConfig: clients.config,
-    path,
-    list,
-    handlers: {
+  return heraldInformer<AlertObject>(
+    clients,
+    alertNames.plural,
+    namespace,
+    options.clock,
+    options.logger,
+    {
       add: (object) => controller.upsert(object),
       update: (object) => controller.upsert(object),
       delete: (object) => controller.remove(object),
     },
-    clock: options.clock,
-    logger: options.logger,
-  });
+  );
 }

@@ -5,9 +5,10 @@ import {
   ListWatch,
   Watch,
 } from '@kubernetes/client-node';
+import { group, version } from '../api/group.ts';
 import type { Clock } from '../util/clock.ts';
 import type { Logger } from '../util/log.ts';
-import { describeApiError } from './kube.ts';
+import { describeApiError, type KubeClients } from './kube.ts';
 
 /** Callbacks of one informer; each receives the object as stored by the API server. */
 export interface InformerHandlers<T extends KubernetesObject> {
@@ -146,4 +147,38 @@ export class ResilientInformer<T extends KubernetesObject> {
       await this.startOnce();
     }
   }
+}
+
+/** Lists and watches one Herald kind, in one namespace or, without one, in all of them. */
+export function heraldInformer<T extends KubernetesObject>(
+  clients: KubeClients,
+  plural: string,
+  namespace: string | undefined,
+  clock: Clock,
+  logger: Logger,
+  handlers: { add: (object: T) => void; update: (object: T) => void; delete: (object: T) => void },
+): ResilientInformer<T> {
+  const base = `/apis/${group}/${version}`;
+  const path = namespace ? `${base}/namespaces/${namespace}/${plural}` : `${base}/${plural}`;
+  const list = async () =>
+    (namespace
+      ? await clients.customObjects.listNamespacedCustomObject({
+          group,
+          version,
+          namespace,
+          plural,
+        })
+      : await clients.customObjects.listClusterCustomObject({
+          group,
+          version,
+          plural,
+        })) as KubernetesListObject<T>;
+  return new ResilientInformer<T>({
+    kubeConfig: clients.config,
+    path,
+    list,
+    handlers,
+    clock,
+    logger,
+  });
 }

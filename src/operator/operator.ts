@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import type { KubeConfig, KubernetesListObject, KubernetesObject } from '@kubernetes/client-node';
+import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
 import { startAlerts } from '../alerts/alert-operator.ts';
 import type { AppEventStatus } from '../api/app-event.ts';
 import type { AppStatus } from '../api/app.ts';
@@ -21,7 +21,7 @@ import { combineObservers } from './delivery-observer.ts';
 import { Dispatcher } from './dispatcher.ts';
 import { EventController } from './event-controller.ts';
 import { EventRecorder } from './event-recorder.ts';
-import { ResilientInformer } from './informer.ts';
+import { heraldInformer as informer } from './informer.ts';
 import { createKubeClients, type KubeClients } from './kube.ts';
 import { createMetrics, type HeraldMetrics } from './metrics.ts';
 import { NotifierController } from './notifier-controller.ts';
@@ -330,37 +330,4 @@ function statusWriter<S>(clients: KubeClients, plural: string, logger: Logger): 
 function isFinal(object: AppEventObject): boolean {
   const phase = object.status?.phase;
   return phase !== undefined && phase !== 'Pending';
-}
-
-function informer<T extends KubernetesObject>(
-  clients: KubeClients,
-  plural: string,
-  namespace: string | undefined,
-  clock: Clock,
-  logger: Logger,
-  handlers: { add: (object: T) => void; update: (object: T) => void; delete: (object: T) => void },
-): ResilientInformer<T> {
-  const base = `/apis/${group}/${version}`;
-  const path = namespace ? `${base}/namespaces/${namespace}/${plural}` : `${base}/${plural}`;
-  const list = async () =>
-    (namespace
-      ? await clients.customObjects.listNamespacedCustomObject({
-          group,
-          version,
-          namespace,
-          plural,
-        })
-      : await clients.customObjects.listClusterCustomObject({
-          group,
-          version,
-          plural,
-        })) as KubernetesListObject<T>;
-  return new ResilientInformer<T>({
-    kubeConfig: clients.config,
-    path,
-    list,
-    handlers,
-    clock,
-    logger,
-  });
 }
