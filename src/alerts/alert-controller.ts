@@ -30,7 +30,7 @@ export interface AlertControllerOptions {
   /** Alerts evaluated at the same time. */
   concurrency?: number;
   metrics: AlertMetrics;
-  /** The App's `spec.metrics` of an app, which say how its pods are found. */
+  /** The App's `spec.metrics` of an app: the labels that find its pods. */
   appMetrics?: (namespace: string, app: string) => AppMetricsSettings | undefined;
   /** Records Kubernetes Events on Alerts whose evaluation fails. */
   recorder?: Pick<EventRecorder, 'record'>;

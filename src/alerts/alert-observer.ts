@@ -13,7 +13,7 @@ export interface AlertObserverOptions {
   /** Range of rate() in the queries, a Prometheus duration such as "2m". */
   rateWindow: string;
   metrics: AlertMetrics;
-  /** The App's `spec.metrics` of an app, which say how its pods are found. */
+  /** The App's `spec.metrics` of an app: the labels that find its pods. */
   appMetrics?: (namespace: string, app: string) => AppMetricsSettings | undefined;
   logger: Logger;
 }

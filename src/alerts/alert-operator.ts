@@ -24,7 +24,7 @@ export interface AlertsOptions {
   logger: Logger;
   /** Registry for the alert metrics, such as the operator's; a private one when absent. */
   metrics?: AlertMetricsTarget;
-  /** The App's `spec.metrics` of an app, which say how its pods are found. */
+  /** The App's `spec.metrics` of an app: the labels that find its pods. */
   appMetrics?: (namespace: string, app: string) => AppMetricsSettings | undefined;
   /** Records Kubernetes Events on Alerts whose evaluation fails. */
   recorder?: Pick<EventRecorder, 'record'>;

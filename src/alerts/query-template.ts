@@ -45,7 +45,7 @@ export function renderQuery(template: string, values: TemplateValues): string {
   return template.replace(placeholder, (_match, name: keyof TemplateValues) => values[name]);
 }
 
-/** How an App says its pods are found, from its `spec.metrics`. */
+/** The labels that find an app's pods, from its App's `spec.metrics`. */
 export interface AppMetricsSettings {
   podLabels?: Readonly<Record<string, string>> | undefined;
   containerTypeLabel?: string | undefined;

@@ -20,7 +20,7 @@ import { asSet, withRules } from './rules.ts';
 export const readyConditionType = 'Ready';
 
 /**
- * Annotation that asks the operator to send one test notification through the Notifier. Each
+ * Annotation that requests one test notification through the Notifier. Each
  * new value sends one, for example `kubectl annotate notifier NAME herald.dev/send-test=$(date +%s)
  * --overwrite`.
  */

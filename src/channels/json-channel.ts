@@ -30,7 +30,7 @@ export function checkWebhookDestination(destination: Destination): string | unde
 
 /**
  * URLs that passed checkWebhookDestination, so that a delivery does not parse its URL twice
- * (the sender parses it again). It holds at most maxCheckedUrls entries and starts over when
+ * (the sender parses it again). It keeps at most maxCheckedUrls entries and starts over when
  * full. The URLs are secrets: the set only lives in memory and is never logged.
  */
 const checkedUrls = new Set<string>();

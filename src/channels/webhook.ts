@@ -20,7 +20,7 @@ export interface WebhookPayload {
     namespace: string;
     /** RFC 3339 timestamp, as the emitter recorded it. */
     occurredAt: string;
-    /** Who caused the event, or null when the emitter named no one. */
+    /** The actor that caused the event, or null when the emitter named none. */
     actor: string | null;
     /**
      * The event's data, with every value that may be a secret (such as a variable's value)

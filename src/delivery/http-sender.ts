@@ -79,7 +79,7 @@ export function createHttpSender(options: HttpSenderOptions = {}): HttpSender {
     ownAgent = createDispatcher(options, timeoutMs);
     dispatcher = ownAgent;
   }
-  // Behind a proxy the connector never sees the target, so IP literals are checked up front.
+  // Behind a proxy the connector never receives the target, so IP literals are checked up front.
   const checkLiteralHost = options.proxy !== undefined && !options.allowLinkLocal;
   let closed = false;
 
@@ -178,7 +178,7 @@ async function postOnce(
   }
 }
 
-/** The error for a URL whose host is a blocked IP address, or undefined for any other URL. */
+/** Returns the error for a URL whose host is a blocked IP address, or undefined for any other URL. */
 function blockedLiteralHost(url: string): BlockedAddressError | undefined {
   let host: string;
   try {

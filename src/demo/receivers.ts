@@ -63,7 +63,7 @@ export async function startHttpReceiver(
   };
 }
 
-/** A local SMTP server on 127.0.0.1 that accepts every message without authentication. */
+/** Starts a local SMTP server on 127.0.0.1 that accepts every message without authentication. */
 export async function startSmtpReceiver(
   onArrival: (arrival: Arrival) => void,
 ): Promise<DemoReceiver & { port: number }> {

@@ -1,5 +1,5 @@
 /**
- * API discovery: the aggregated form (apidiscovery.k8s.io/v2, which kubectl 1.32 asks for
+ * API discovery: the aggregated form (apidiscovery.k8s.io/v2, which kubectl 1.32 requests
  * first) and the legacy APIVersions / APIGroupList / APIGroup / APIResourceList documents.
  */
 import { createHash } from 'node:crypto';
@@ -18,7 +18,7 @@ export function aggregatedContentType(version: 'v2' | 'v2beta1'): string {
   return `application/json;g=apidiscovery.k8s.io;v=${version};as=APIGroupDiscoveryList`;
 }
 
-/** Returns which aggregated discovery version the Accept header asks for, if any. */
+/** Returns which aggregated discovery version the Accept header requests, if any. */
 export function wantsAggregated(acceptHeader: string | undefined): 'v2' | 'v2beta1' | undefined {
   for (const type of parseAccept(acceptHeader)) {
     const { params } = type;

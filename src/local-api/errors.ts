@@ -226,7 +226,7 @@ export function requestEntityTooLarge(limitBytes: number): ApiError {
   );
 }
 
-/** The reason kube-apiserver pairs with an HTTP code, for Status bodies built from a bare code. */
+/** Returns the reason kube-apiserver pairs with an HTTP code, for Status bodies built from a bare code. */
 export function reasonForCode(code: number): string {
   const reasons: Record<number, string> = {
     400: 'BadRequest',

@@ -21,9 +21,9 @@ const qualifiedNameMessage =
 const labelValueMessage =
   "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')";
 
-/** Longest label or name part (RFC 1123 label), in characters. */
+/** Maximum length of a label or name part (RFC 1123 label), in characters. */
 export const DNS1123_LABEL_MAX_LENGTH = 63;
-/** Longest subdomain, in characters. */
+/** Maximum length of a subdomain, in characters. */
 export const DNS1123_SUBDOMAIN_MAX_LENGTH = 253;
 /** Largest total size of an object's annotations (keys plus values), in bytes. */
 export const ANNOTATIONS_MAX_BYTES = 256 * 1024;
@@ -126,7 +126,7 @@ export function generateName(base: string): string {
   return `${base.slice(0, maxBase)}${suffix}`;
 }
 
-/** How an object's name is checked: most kinds use subdomains, namespaces use labels. */
+/** The rule an object's name is checked against: most kinds use subdomains, namespaces use labels. */
 export type NameRule = 'subdomain' | 'label';
 
 /**

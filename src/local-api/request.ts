@@ -108,7 +108,7 @@ export function queryDryRun(query: URLSearchParams): boolean {
   return values.length > 0;
 }
 
-/** The field manager kube derives from a user agent: the part before the first "/". */
+/** Returns the field manager kube derives from a user agent: the part before the first "/". */
 export function managerFromUserAgent(userAgent: string): string {
   const slash = userAgent.indexOf('/');
   return slash < 0 ? userAgent : userAgent.slice(0, slash);

@@ -30,7 +30,7 @@ export function setCondition(
   return [...others, updated];
 }
 
-/** Tells whether a condition already says `value`, so that no write is needed. */
+/** Returns whether a condition already has `value`, so that no write is needed. */
 export function conditionMatches(
   conditions: readonly Condition[] | undefined,
   value: ConditionValue,

@@ -1,10 +1,13 @@
 import type { AppEvent } from '../api/app-event.ts';
 
-/** Crashes in a row after which notifiers selecting app_crashed are told. */
+/** Positions in a run of crashes at which notifiers selecting app_crashed are notified. */
 export const notifiedCrashCounts: ReadonlySet<number> = new Set([2, 5, 12]);
 
 /** Event types that end a run of crashes: the app runs new code or was started afresh. */
 const resetTypes = new Set(['app_deployed', 'app_restarted']);
+
+/** Event types the counter reads: crashes and the events that end a run of them. */
+export const countedEventTypes: ReadonlySet<string> = new Set(['app_crashed', ...resetTypes]);
 
 interface Entry {
   uid: string;
@@ -36,7 +39,7 @@ export class CrashCounter {
   /** Records a crash, deployment or restart event of an app; other types are ignored. */
   observe(event: AppEvent, occurredAt: number, count: number | undefined): void {
     const { type } = event.spec;
-    if (type !== 'app_crashed' && !resetTypes.has(type)) return;
+    if (!countedEventTypes.has(type)) return;
     const entries = this.entriesOf(event);
     const uid = event.metadata.uid;
     const existing = entries.find((entry) => entry.uid === uid);

@@ -8,7 +8,7 @@ import type { NotifierRoute, RoutingTable } from '../routing/routing-table.ts';
 import { humanDuration } from '../local-api/duration.ts';
 import type { Clock } from '../util/clock.ts';
 import type { Logger } from '../util/log.ts';
-import { notifiedCrashCounts, type CrashCounter } from './crash-counter.ts';
+import { countedEventTypes, notifiedCrashCounts, type CrashCounter } from './crash-counter.ts';
 import type { ObjectWithStatus, StatusWriter } from './status-writer.ts';
 
 /** Phases after which an AppEvent is never touched again. */
@@ -50,20 +50,27 @@ export class EventController {
   /** Handles an added or changed AppEvent. */
   upsert(object: ObjectWithStatus<AppEventStatus>): void {
     this.options.statusWriter.observe(object);
+    const phase = object.status?.phase;
+    // The periodic resync hands every event over again: a finished event needs no parsing unless
+    // the crash counter reads it.
+    const type = (object.spec as { type?: unknown } | undefined)?.type;
+    if (phase && finalPhases.has(phase) && !countedEventTypes.has(String(type))) return;
+
     const parsed = parseAppEvent(object);
     if (parsed.ok) {
       const { event } = parsed;
       this.options.crashes.observe(event, occurredAt(event), event.status?.crashCount);
     }
-    const phase = object.status?.phase;
     if (phase && finalPhases.has(phase)) return;
     if (!phase) {
-      if (parsed.ok && parsed.event.spec.type === 'app_crashed')
+      if (parsed.ok && parsed.event.spec.type === 'app_crashed') {
         this.decideCrash(parsed.event, object);
-      else void this.decide(object);
+      } else {
+        void this.decide(object);
+      }
       return;
     }
-    this.schedulePending(object);
+    if (parsed.ok) this.schedulePending(parsed.event, object);
   }
 
   /** Handles a deleted AppEvent. */
@@ -74,11 +81,9 @@ export class EventController {
   }
 
   /** Schedules the pending deliveries of an event whose decision is recorded. */
-  schedulePending(object: ObjectWithStatus<AppEventStatus>): void {
-    const parsed = parseAppEvent(object);
-    if (!parsed.ok) return;
+  private schedulePending(event: AppEvent, object: ObjectWithStatus<AppEventStatus>): void {
     for (const delivery of object.status?.deliveries ?? []) {
-      if (delivery.state === 'Pending') this.options.scheduler.schedule(parsed.event, delivery);
+      if (delivery.state === 'Pending') this.options.scheduler.schedule(event, delivery);
     }
   }
 
@@ -106,7 +111,9 @@ export class EventController {
         const { event } = storedEvent;
         this.options.crashes.observe(event, occurredAt(event), event.status?.crashCount);
       }
-      if (stored && stored.status?.phase === 'Pending') this.schedulePending(stored);
+      if (storedEvent?.ok && stored?.status?.phase === 'Pending') {
+        this.schedulePending(storedEvent.event, stored);
+      }
     } catch (error) {
       this.options.logger.error(
         { namespace: object.metadata?.namespace, event: object.metadata?.name, err: error },

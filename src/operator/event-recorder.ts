@@ -69,7 +69,7 @@ const maxMessageLength = 1024;
  * `lastTimestamp` of that Event instead of creating another. That Event may have been written
  * before a restart or by another replica. A token bucket limits the writes per involved object:
  * a write without a token waits for one and then carries every occurrence seen meanwhile, so
- * counts stay exact while the store sees few writes.
+ * counts stay exact while the store gets few writes.
  */
 export class EventRecorder {
   private readonly options: EventRecorderOptions;
@@ -93,8 +93,8 @@ export class EventRecorder {
   }
 
   /**
-   * Records one occurrence. Returns at once; the write happens in the background and a failed
-   * write is logged, never thrown.
+   * Records one occurrence. Returns at once, because the write happens in the background; a
+   * failed write is logged rather than thrown.
    */
   record(object: ObjectReference, type: EventType, reason: string, message: string): void {
     if (this.closing.signal.aborted) return;

@@ -33,7 +33,7 @@ export interface ResilientInformerOptions<T extends KubernetesObject> {
 /**
  * A client-node informer that restarts itself. client-node's ListWatch re-lists on 410 and
  * reconnects closed watches, but any other list or watch error (404, 500, 503, a refused
- * connection) makes it stop for good, so this wrapper starts it again with capped exponential
+ * connection) makes it stop for good. This wrapper starts it again with capped exponential
  * backoff until `stop` is called.
  */
 export class ResilientInformer<T extends KubernetesObject> {
@@ -89,7 +89,7 @@ export class ResilientInformer<T extends KubernetesObject> {
     await this.restarting;
   }
 
-  /** The objects currently known, as a read-only snapshot. */
+  /** Returns the objects currently known, as a read-only snapshot. */
   list(namespace?: string): ReadonlyArray<T> {
     return this.informer.list(namespace);
   }

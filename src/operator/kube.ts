@@ -111,7 +111,7 @@ export function apiStatusCode(error: unknown): number | undefined {
 }
 
 /**
- * A short description of a failed API call for logs and statuses: the status code and the
+ * Describes a failed API call for logs and statuses: the status code and the
  * `Status.message` from the server, or the error's own message.
  */
 export function describeApiError(error: unknown): string {

@@ -95,14 +95,14 @@ export class NotifierController {
     state.notifier = parsed.notifier;
     this.options.routing.upsert(routeFromNotifier(parsed.notifier));
     void this.refreshReady(key);
-    void this.sendTestIfAsked(state, parsed.notifier);
+    void this.sendRequestedTest(state, parsed.notifier);
   }
 
   /**
    * Sends one test notification when the test annotation has a value the status does not
    * record yet, and records the outcome, so each new value sends exactly one.
    */
-  private async sendTestIfAsked(state: NotifierState, notifier: Notifier): Promise<void> {
+  private async sendRequestedTest(state: NotifierState, notifier: Notifier): Promise<void> {
     const request = notifier.metadata.annotations?.[testAnnotation];
     const key = `${notifier.metadata.namespace}/${notifier.metadata.name}`;
     if (typeof request !== 'string' || request === '') return;

@@ -52,7 +52,7 @@ export class NotifierLedger {
 
   /**
    * Loads the ledger and reports what changed while the operator was down: notifiers that are
-   * gone, new or edited. `present` holds the uid of every Notifier the informers list, usable or
+   * gone, new or edited. `present` contains the uid of every Notifier the informers list, usable or
    * not, and `current` the usable ones.
    */
   start(present: ReadonlySet<string>, current: readonly Notifier[]): Promise<void> {

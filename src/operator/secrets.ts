@@ -66,7 +66,7 @@ export class SecretReader {
     return { ok: true, value };
   }
 
-  /** Forgets a cached Secret, so the next read asks the API server. */
+  /** Forgets a cached Secret, so the next read goes to the API server. */
   invalidate(namespace: string, name: string): void {
     this.cache.delete(`${namespace}/${name}`);
   }

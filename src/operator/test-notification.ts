@@ -3,7 +3,7 @@ import { testAnnotation, type Notifier } from '../api/notifier.ts';
 import type { Notification } from '../channels/types.ts';
 
 /**
- * Builds the test notification of a notifier: a message that says it is a test, with no event
+ * Builds the test notification of a notifier: a message stating that it is a test, with no event
  * behind it, rendered by each channel's generic layout.
  */
 export function testNotification(

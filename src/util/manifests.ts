@@ -21,8 +21,11 @@ export async function readManifests(folder: string): Promise<KubernetesObject[]>
       if (document && typeof document === 'object') objects.push(document as KubernetesObject);
     }
   }
-  const rank = (object: KubernetesObject) =>
-    object.kind === 'Namespace' ? 0 : object.kind === 'Secret' ? 1 : 2;
+  const order = ['Namespace', 'Secret'];
+  const rank = (object: KubernetesObject) => {
+    const position = order.indexOf(object.kind ?? '');
+    return position === -1 ? order.length : position;
+  };
   return objects.sort((a, b) => rank(a) - rank(b));
 }
 

@@ -88,19 +88,19 @@ export const builtinDefaults: Pick<
   categories: [],
 };
 
-/** A string property with a description. */
+/** Returns a string property with a description. */
 export function stringField(description: string, extra: JSONSchemaProps = {}): JSONSchemaProps {
   return { type: 'string', description, ...extra };
 }
 
-/** A map of strings with a description. */
+/** Returns a map of strings with a description. */
 export function stringMapField(description: string, format?: string): JSONSchemaProps {
   const values: JSONSchemaProps =
     format === undefined ? { type: 'string' } : { type: 'string', format };
   return { type: 'object', description, additionalProperties: values };
 }
 
-/** The standard top-level properties of a kind: apiVersion, kind and metadata. */
+/** Returns the standard top-level properties of a kind: apiVersion, kind and metadata. */
 export function objectRoot(
   description: string,
   properties: Record<string, JSONSchemaProps>,

@@ -44,7 +44,7 @@ const leaseSchema = objectRoot('Lease defines a lease concept.', {
   },
 });
 
-/** The leases resource. */
+/** Defines the leases resource. */
 export function leaseType(): ResourceType {
   return {
     ...builtinDefaults,

@@ -8,7 +8,7 @@ import {
 
 /**
  * An HTTP server on 127.0.0.1 that responds to every request with `response`, which a test changes
- * between evaluations. It stands in for Prometheus where a real one cannot misbehave on demand.
+ * between evaluations. It replaces Prometheus where a real one cannot misbehave on demand.
  */
 export interface FakePrometheus {
   url: string;
